@@ -1,0 +1,80 @@
+/*
+ * Configuration.
+ *
+ * One options table (in config.c) names every option with its section, type,
+ * range, default and help.  Parsing (libinih), validation, the `:set`
+ * command, --help and the shipped config/tapedeck.conf all follow from it.
+ * Files are read in order, later ones overriding earlier ones: the shipped
+ * defaults, then $XDG_CONFIG_HOME/tapedeck/tapedeck.conf, then --config.
+ */
+#ifndef TD_CONFIG_H
+#define TD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "log.h"
+
+typedef struct td_config {
+	/* [feed] */
+	char feed[512];        /* "sim", "replay:PATH" (tape or .csv) */
+	char market[8];        /* session preset: "us" or "in" */
+	uint64_t seed;         /* simulator seed */
+	double speed;          /* 1 = real time, 0 = as fast as possible */
+	char start[16];        /* local "HH:MM[:SS]" to start at; "" = 5 min before the open */
+	char date[16];         /* session date "YYYY-MM-DD"; "" = today in the market's zone, or the last weekday before a weekend */
+	/* [ui] */
+	int fps;               /* frame cap, 1..120 */
+	char theme[64];        /* theme name (themes/NAME.theme) or path */
+	char layout[32];       /* initial layout name */
+	int64_t large_print;   /* tape highlights prints of at least this size */
+	bool ascii;            /* force the ASCII fallback even in a UTF-8 locale */
+	/* [log] */
+	td_log_level log_level;
+	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */
+} td_config;
+
+/* Fill *c with the built-in defaults (the same values config/tapedeck.conf documents). */
+void td_config_defaults(td_config *c);
+
+/*
+ * Apply one file on top of *c.  Returns 0; or -1 with err set to
+ * "FILE:LINE: what is wrong" for the first bad line (the remaining lines are
+ * still applied); or -2 when the file cannot be opened (err says why).
+ */
+int td_config_load(td_config *c, const char *path, char *err, size_t errlen);
+
+/*
+ * Set one option by "section.name" or bare "name".  Returns 0 or -1 with err
+ * saying what was wrong (unknown key, bad value, out of range).
+ */
+int td_config_set(td_config *c, const char *key, const char *value, char *err, size_t errlen);
+
+/*
+ * The user's config file path: $XDG_CONFIG_HOME/tapedeck/tapedeck.conf, or
+ * ~/.config/tapedeck/tapedeck.conf.  Returns 0, or -1 if no home is known.
+ */
+int td_config_user_path(char *buf, size_t n);
+
+/* Directory for state (journal, tapes, log): $XDG_STATE_HOME/tapedeck or ~/.local/state/tapedeck. */
+int td_config_state_dir(char *buf, size_t n);
+
+/* Print every option with its default and help, as the documented config file does. */
+void td_config_print_reference(FILE *out);
+
+/*
+ * Read an INI file with libinih, counting lines; shared by config and theme
+ * files.  fn gets each "name = value" with its section ("" before the first)
+ * and returns 0, or -1 with a message in why.  Returns 0; -1 with err set to
+ * "FILE:LINE: message" for the first bad line (malformed, too long, or refused
+ * by fn; the remaining lines are still read); or -2 when the file cannot be
+ * opened.
+ */
+typedef int (*td_config_ini_fn)(void *user, const char *section, const char *name,
+				const char *value, char *why, size_t whylen);
+int td_config_read_ini(const char *path, td_config_ini_fn fn, void *user,
+		       char *err, size_t errlen);
+
+#endif
