@@ -1,0 +1,138 @@
+/* Layouts: tiling without gaps or overlaps, degradation order, spec errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "layout.h"
+
+static const td_layout_pane panes[] = {
+	{ "watchlist", 34, 4, 1 },
+	{ "tape", 26, 5, 2 },
+	{ "book", 32, 8, 3 },
+};
+#define NP 3
+
+/* Every cell of the area is covered by exactly one placement. */
+static void assert_tiles(const td_placement *pl, int n, td_rect area)
+{
+	static unsigned char cover[100][300];
+	memset(cover, 0, sizeof(cover));
+	for (int i = 0; i < n; i++) {
+		const td_rect *r = &pl[i].r;
+		assert_true(r->y >= area.y && r->x >= area.x && r->y + r->h <= area.y + area.h && r->x + r->w <= area.x + area.w);
+		for (int y = r->y; y < r->y + r->h; y++)
+			for (int x = r->x; x < r->x + r->w; x++)
+				cover[y][x]++;
+	}
+	for (int y = area.y; y < area.y + area.h; y++)
+		for (int x = area.x; x < area.x + area.w; x++)
+			assert_int_equal(cover[y][x], 1);
+}
+
+static void test_every_named_layout_tiles_a_large_screen(void **state)
+{
+	(void)state;
+	td_rect area = { 0, 0, 59, 200 };
+	for (size_t i = 0; i < td_layout_count(); i++) {
+		td_placement pl[TD_LAYOUT_MAX];
+		int hidden = -1;
+		char err[200];
+		int n = td_layout_compute(td_layout_at(i)->spec, area, panes, NP, pl, &hidden, err, sizeof(err));
+		assert_true(n > 0);
+		assert_int_equal(hidden, 0);
+		assert_tiles(pl, n, area);
+		for (int k = 0; k < n; k++) {
+			assert_true(pl[k].r.w >= panes[pl[k].pane].min_w);
+			assert_true(pl[k].r.h >= panes[pl[k].pane].min_h);
+		}
+	}
+}
+
+/* default = v(watchlist:3,h(book:4,tape:5):8).  At 80x23: the watchlist
+ * gets 23*3/11 = 6 rows, book 80*4/9 = 35 columns, tape the other 45. */
+static void test_default_at_80x24(void **state)
+{
+	(void)state;
+	td_placement pl[TD_LAYOUT_MAX];
+	int hidden;
+	char err[200];
+	td_rect area = { 0, 0, 23, 80 };
+	int n = td_layout_compute(td_layout_find("default")->spec, area, panes, NP, pl, &hidden, err, sizeof(err));
+	assert_int_equal(n, 3);
+	assert_int_equal(hidden, 0);
+	assert_int_equal(pl[0].pane, 0);
+	assert_int_equal(pl[0].r.h, 6);
+	assert_int_equal(pl[1].pane, 2);
+	assert_int_equal(pl[1].r.w, 35);
+	assert_int_equal(pl[2].r.w, 45);
+	assert_tiles(pl, n, area);
+}
+
+/* Too narrow for book (60*4/9 = 26 < 32): the book, least important, goes
+ * and the tape takes the whole width. */
+static void test_narrow_drops_least_important(void **state)
+{
+	(void)state;
+	td_placement pl[TD_LAYOUT_MAX];
+	int hidden;
+	char err[200];
+	td_rect area = { 0, 0, 23, 60 };
+	int n = td_layout_compute(td_layout_find("default")->spec, area, panes, NP, pl, &hidden, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_int_equal(hidden, 1);
+	assert_int_equal(pl[1].pane, 1);
+	assert_int_equal(pl[1].r.w, 60);
+	assert_tiles(pl, n, area);
+}
+
+static void test_tiny_screen_places_nothing(void **state)
+{
+	(void)state;
+	td_placement pl[TD_LAYOUT_MAX];
+	int hidden;
+	char err[200];
+	int n = td_layout_compute(td_layout_find("default")->spec, (td_rect){ 0, 0, 4, 20 }, panes, NP, pl, &hidden,
+				  err, sizeof(err));
+	assert_int_equal(n, 0);
+	assert_int_equal(hidden, 3);
+}
+
+static void test_bad_specs(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec;
+		const char *want;
+	} cases[] = {
+		{ "h(watchlist", "column 12: expected ',' or ')'" },
+		{ "v(foo)", "column 3: unknown pane" },
+		{ "h(tape:x)", "column 8: expected a weight" },
+		{ "tape)", "column 5: unexpected text" },
+		{ "", "column 1: expected a pane name" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		td_placement pl[TD_LAYOUT_MAX];
+		int hidden;
+		char err[200] = "";
+		assert_int_equal(td_layout_compute(cases[i].spec, (td_rect){ 0, 0, 50, 100 }, panes, NP, pl, &hidden, err,
+						   sizeof(err)),
+				 -1);
+		if (!strstr(err, cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].spec, err, cases[i].want);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_named_layout_tiles_a_large_screen),
+		cmocka_unit_test(test_default_at_80x24),
+		cmocka_unit_test(test_narrow_drops_least_important),
+		cmocka_unit_test(test_tiny_screen_places_nothing),
+		cmocka_unit_test(test_bad_specs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,66 @@
+/*
+ * The one list of commands.  Each yields an enum constant, the name typed at
+ * the `:` prompt, its argument (if any), the group shown in help, and the
+ * help line.  Keys map to these (keymap.c); the `?` overlay, the `:`
+ * completion and the man page's key section are generated from this list and
+ * the key table, so they cannot drift apart.
+ */
+#ifndef TD_COMMANDS_H
+#define TD_COMMANDS_H
+
+#include <stddef.h>
+
+/* X(ENUM, "name", "argument or NULL", "group", "help") */
+#define TD_COMMANDS(X)                                                                      \
+	X(QUIT, "quit", NULL, "general", "leave tapedeck")                                    \
+	X(HELP, "help", NULL, "general", "show or hide this list of keys")                    \
+	X(PROMPT, "prompt", NULL, "general", "open the command line")                         \
+	X(REDRAW, "redraw", NULL, "general", "redraw the whole screen")                       \
+	X(FOCUS_NEXT, "focus-next", NULL, "panes", "move focus to the next pane")             \
+	X(FOCUS_PREV, "focus-prev", NULL, "panes", "move focus to the previous pane")         \
+	X(ZOOM, "zoom", NULL, "panes", "zoom the focused pane to full screen, or back")       \
+	X(LAYOUT_NEXT, "layout-next", NULL, "panes", "switch to the next named layout")       \
+	X(LAYOUT, "layout", "NAME", "panes", "switch to the named layout")                    \
+	X(SPEED_UP, "faster", NULL, "feed", "double the replay or simulation speed")          \
+	X(SPEED_DOWN, "slower", NULL, "feed", "halve the replay or simulation speed")         \
+	X(SPEED, "speed", "N|max", "feed", "set the speed: 1 is real time, max is unthrottled") \
+	X(THEME, "theme", "NAME", "view", "load a theme from themes/NAME.theme")              \
+	X(UP, "up", NULL, "moving", "move the cursor up")                                     \
+	X(DOWN, "down", NULL, "moving", "move the cursor down")                               \
+	X(PAGE_UP, "page-up", NULL, "moving", "move the cursor up a page")                    \
+	X(PAGE_DOWN, "page-down", NULL, "moving", "move the cursor down a page")              \
+	X(HOME, "home", NULL, "moving", "move the cursor to the top")                         \
+	X(END, "end", NULL, "moving", "move the cursor to the bottom")                        \
+	X(SELECT, "select", NULL, "watchlist", "make the symbol under the cursor the selected one") \
+	X(TAPE_ALL, "tape-all", NULL, "tape", "show prints of all symbols or only the selected one")
+
+typedef enum td_cmd {
+	TD_CMD_NONE = 0,
+#define TD_CMD_ENUM(e, name, arg, group, help) TD_CMD_##e,
+	TD_COMMANDS(TD_CMD_ENUM)
+#undef TD_CMD_ENUM
+	TD_CMD_COUNT
+} td_cmd;
+
+typedef struct td_cmd_info {
+	td_cmd cmd;
+	const char *name;
+	const char *arg;    /* NULL when the command takes no argument */
+	const char *group;
+	const char *help;
+} td_cmd_info;
+
+/* The entry for a command, or NULL. */
+const td_cmd_info *td_cmd_info_get(td_cmd c);
+
+/* The command named `name` (exact), or TD_CMD_NONE. */
+td_cmd td_cmd_find(const char *name);
+
+/*
+ * Complete a prefix: the number of commands whose name starts with it; the
+ * first of them in *first (may be NULL) and the longest prefix they share,
+ * written to common (size n).
+ */
+size_t td_cmd_complete(const char *prefix, const td_cmd_info **first, char *common, size_t n);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * The front end.  State: the pane instances, the layout and which panes it
+ * placed, focus and zoom, the help overlay, the command line and a transient
+ * message.  Keys become commands through the keymap; the focused pane sees a
+ * command first and whatever it passes goes to run_global().  Every change
+ * only marks the screen dirty: the engine loop decides when to draw.
+ */
+#include "ui.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "draw.h"
+#include "keymap.h"
+#include "layout.h"
+#include "pane.h"
+#include "statusbar.h"
+#include "tui.h"
+
+#define MSG_NS (5 * TD_NS_PER_SEC)
+#define PROMPT_MAX 128
+
+static const td_pane_ops *const pane_table[] = { &td_pane_watchlist, &td_pane_tape, &td_pane_book };
+#define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
+
+typedef struct pane_inst {
+	const td_pane_ops *ops;
+	void *st;
+	WINDOW *win;      /* NULL when not placed */
+	td_rect r;
+} pane_inst;
+
+struct td_ui {
+	td_engine *engine;    /* borrowed */
+	td_theme *theme;      /* owned */
+	td_view view;
+	pane_inst panes[NPANES];
+	size_t layout;        /* index into the layout table */
+	int hidden;
+	size_t order[NPANES]; /* placed panes in layout order */
+	size_t nplaced;
+	size_t focus;         /* index into order */
+	bool zoom;
+	bool help;
+	int help_top;
+	bool prompt;
+	char line[PROMPT_MAX];
+	size_t len;
+	char msg[160];
+	bool msg_error;
+	td_mono msg_at;
+	bool dirty;
+	bool relayout;
+	bool quit;
+};
+
+/* Show a transient message on the status bar. */
+static void message(td_ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void message(td_ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+	u->msg_at = td_mono_now();
+	u->dirty = true;
+	if (error)
+		td_log_warn("%s", u->msg);
+}
+
+/* The pane instance with focus, or NULL when nothing is placed. */
+static pane_inst *focused(td_ui *u)
+{
+	return u->nplaced ? &u->panes[u->order[u->focus]] : NULL;
+}
+
+/* Delete every pane window. */
+static void drop_windows(td_ui *u)
+{
+	for (size_t i = 0; i < NPANES; i++) {
+		if (u->panes[i].win)
+			delwin(u->panes[i].win);
+		u->panes[i].win = NULL;
+	}
+}
+
+/* Create a window for each placement; keep focus on the same pane if it is still placed. */
+static void place_windows(td_ui *u, const td_placement *pl, int n)
+{
+	size_t was = u->nplaced ? u->order[u->focus] : 0;
+	u->nplaced = 0;
+	u->focus = 0;
+	for (int i = 0; i < n; i++) {
+		pane_inst *p = &u->panes[pl[i].pane];
+		p->r = pl[i].r;
+		p->win = newwin(p->r.h, p->r.w, p->r.y, p->r.x);
+		if (!p->win)
+			continue;
+		if (pl[i].pane == was)
+			u->focus = u->nplaced;
+		u->order[u->nplaced++] = pl[i].pane;
+	}
+}
+
+/* Recompute placements for the current size, layout and zoom. */
+static void do_layout(td_ui *u)
+{
+	td_layout_pane lp[NPANES];
+	for (size_t i = 0; i < NPANES; i++)
+		lp[i] = (td_layout_pane){ pane_table[i]->name, pane_table[i]->min_w, pane_table[i]->min_h,
+					  pane_table[i]->priority };
+	td_rect area = { 0, 0, LINES - 1, COLS };
+	td_placement pl[TD_LAYOUT_MAX];
+	char err[160];
+	int n;
+	pane_inst *f = focused(u);
+	if (u->zoom && f) {
+		pl[0] = (td_placement){ (size_t)(f - u->panes), area };
+		n = area.h >= 3 && area.w >= 10 ? 1 : 0;
+		u->hidden = 0;
+	} else {
+		n = td_layout_compute(td_layout_at(u->layout)->spec, area, lp, NPANES, pl, &u->hidden, err, sizeof(err));
+		if (n < 0) {
+			message(u, true, "%s", err);
+			n = 0;
+		}
+	}
+	drop_windows(u);
+	place_windows(u, pl, n);
+	u->relayout = false;
+	clearok(curscr, TRUE);
+	u->dirty = true;
+}
+
+/* Speed changes: doubling and halving, with max (0) at the fast end. */
+static void set_speed(td_ui *u, double s)
+{
+	td_feed_set_speed(td_engine_feed(u->engine), s);
+	if (s <= 0)
+		message(u, false, "speed max");
+	else
+		message(u, false, "speed x%g", s);
+}
+
+/* Switch theme by name. */
+static int load_theme(td_ui *u, const char *name)
+{
+	char path[512], err[256];
+	if (td_theme_locate(name, path, sizeof(path)) < 0) {
+		message(u, true, "theme '%s' not found", name);
+		return -1;
+	}
+	td_theme *t = td_theme_load(path, err, sizeof(err));
+	if (!t) {
+		message(u, true, "%s", err);
+		return -1;
+	}
+	td_theme_free(u->theme);
+	u->theme = t;
+	td_tui_apply_theme(t);
+	clearok(curscr, TRUE);
+	message(u, false, "theme %s", td_theme_name(t));
+	return 0;
+}
+
+/* Commands with an argument. */
+static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
+{
+	switch (cmd) {
+	case TD_CMD_LAYOUT:
+		for (size_t i = 0; i < td_layout_count(); i++) {
+			if (strcmp(td_layout_at(i)->name, arg) == 0) {
+				u->layout = i;
+				u->zoom = false;
+				u->relayout = true;
+				message(u, false, "layout %s", arg);
+				return 0;
+			}
+		}
+		message(u, true, "unknown layout '%s'", arg);
+		return -1;
+	case TD_CMD_SPEED: {
+		char *end;
+		double s = strcmp(arg, "max") == 0 ? 0 : strtod(arg, &end);
+		if (strcmp(arg, "max") != 0 && (*end || s <= 0)) {
+			message(u, true, "bad speed '%s': expected a number > 0 or max", arg);
+			return -1;
+		}
+		set_speed(u, s);
+		return 0;
+	}
+	case TD_CMD_THEME:
+		return load_theme(u, arg);
+	default:
+		return 0;
+	}
+}
+
+/* Commands every context understands. */
+static void run_global(td_ui *u, td_cmd cmd)
+{
+	double s = td_feed_speed(td_engine_feed(u->engine));
+	switch (cmd) {
+	case TD_CMD_QUIT: u->quit = true; break;
+	case TD_CMD_HELP: u->help = !u->help; u->help_top = 0; break;
+	case TD_CMD_PROMPT: u->prompt = true; u->len = 0; u->line[0] = '\0'; break;
+	case TD_CMD_REDRAW: clearok(curscr, TRUE); break;
+	case TD_CMD_FOCUS_NEXT: if (u->nplaced) u->focus = (u->focus + 1) % u->nplaced; break;
+	case TD_CMD_FOCUS_PREV: if (u->nplaced) u->focus = (u->focus + u->nplaced - 1) % u->nplaced; break;
+	case TD_CMD_ZOOM: u->zoom = !u->zoom; u->relayout = true; break;
+	case TD_CMD_LAYOUT_NEXT:
+		u->layout = (u->layout + 1) % td_layout_count();
+		u->zoom = false;
+		u->relayout = true;
+		message(u, false, "layout %s", td_layout_at(u->layout)->name);
+		break;
+	case TD_CMD_SPEED_UP: if (s > 0) set_speed(u, s * 2 > 1e6 ? 0 : s * 2); break;
+	case TD_CMD_SPEED_DOWN: set_speed(u, s <= 0 ? 1024 : s / 2 < 1.0 / 64 ? 1.0 / 64 : s / 2); break;
+	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: {
+		const td_cmd_info *ci = td_cmd_info_get(cmd);
+		message(u, true, "'%s' needs an argument: :%s %s", ci->name, ci->name, ci->arg);
+		break;
+	}
+	default: break;
+	}
+	u->dirty = true;
+}
+
+/* Give a command to the overlay, the focused pane, then the global handler. */
+static void dispatch(td_ui *u, td_cmd cmd)
+{
+	if (u->help && cmd != TD_CMD_HELP && cmd != TD_CMD_QUIT) {
+		if (cmd == TD_CMD_DOWN || cmd == TD_CMD_PAGE_DOWN)
+			u->help_top += cmd == TD_CMD_DOWN ? 1 : 10;
+		else if (cmd == TD_CMD_UP || cmd == TD_CMD_PAGE_UP)
+			u->help_top = u->help_top > (cmd == TD_CMD_UP ? 1 : 10) ? u->help_top - (cmd == TD_CMD_UP ? 1 : 10) : 0;
+		u->dirty = true;
+		return;
+	}
+	pane_inst *p = focused(u);
+	if (p && p->ops->command && p->ops->command(p->st, &u->view, cmd) == TD_REACT_DONE) {
+		u->dirty = true;
+		return;
+	}
+	run_global(u, cmd);
+}
+
+int td_ui_run_command(td_ui *u, const char *line)
+{
+	char buf[PROMPT_MAX];
+	td_strlcpy(buf, line, sizeof(buf));
+	char *name = buf;
+	while (isspace((unsigned char)*name))
+		name++;
+	char *arg = name;
+	while (*arg && !isspace((unsigned char)*arg))
+		arg++;
+	if (*arg)
+		*arg++ = '\0';
+	while (isspace((unsigned char)*arg))
+		arg++;
+	for (char *e = arg + strlen(arg); e > arg && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+	if (!*name)
+		return 0;
+	td_cmd cmd = td_cmd_find(name);
+	if (cmd == TD_CMD_NONE) {
+		message(u, true, "unknown command '%s' (Tab completes, ? lists)", name);
+		return -1;
+	}
+	const td_cmd_info *ci = td_cmd_info_get(cmd);
+	if (ci->arg && *arg)
+		return run_with_arg(u, cmd, arg);
+	if (!ci->arg && *arg) {
+		message(u, true, "'%s' takes no argument", name);
+		return -1;
+	}
+	dispatch(u, cmd);
+	return 0;
+}
+
+/* Tab at the prompt: complete the command name as far as it is unambiguous. */
+static void complete(td_ui *u)
+{
+	if (strchr(u->line, ' '))
+		return;
+	char common[PROMPT_MAX];
+	const td_cmd_info *first;
+	size_t n = td_cmd_complete(u->line, &first, common, sizeof(common));
+	if (n == 0) {
+		message(u, true, "no command starts with '%s'", u->line);
+		return;
+	}
+	td_strlcpy(u->line, common, sizeof(u->line));
+	if (n == 1 && strlen(u->line) + 1 < sizeof(u->line))
+		strcat(u->line, " ");
+	u->len = strlen(u->line);
+	if (n > 1)
+		message(u, false, "%zu commands start with '%s'", n, common);
+}
+
+/* A key while the command line is open. */
+static void prompt_key(td_ui *u, int key)
+{
+	if (key == 27) {
+		u->prompt = false;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		u->prompt = false;
+		td_ui_run_command(u, u->line);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (u->len > 0)
+			u->line[--u->len] = '\0';
+		else
+			u->prompt = false;
+	} else if (key == 21) {
+		u->len = 0;
+		u->line[0] = '\0';
+	} else if (key == '\t') {
+		complete(u);
+	} else if (key >= 32 && key < 127 && u->len + 1 < sizeof(u->line)) {
+		u->line[u->len++] = (char)key;
+		u->line[u->len] = '\0';
+	}
+	u->dirty = true;
+}
+
+/* Read every pending key. */
+static bool ui_on_input(void *fe)
+{
+	td_ui *u = fe;
+	int key;
+	if (td_tui_take_resize())
+		u->relayout = true;
+	while (!u->quit && (key = getch()) != ERR) {
+		if (key == KEY_RESIZE) {
+			u->relayout = true;
+			continue;
+		}
+		if (u->prompt) {
+			prompt_key(u, key);
+			continue;
+		}
+		pane_inst *p = focused(u);
+		const char *ctx = u->help ? "help" : p ? p->ops->name : "global";
+		td_cmd cmd = td_keymap_lookup(ctx, key);
+		if (cmd != TD_CMD_NONE)
+			dispatch(u, cmd);
+	}
+	if (u->relayout)
+		do_layout(u);
+	return !u->quit;
+}
+
+/* Draw one pane: frame, title, content. */
+static void draw_pane(td_ui *u, pane_inst *p, bool focus)
+{
+	char title[128];
+	if (p->ops->title)
+		p->ops->title(p->st, &u->view, title, sizeof(title));
+	else
+		td_strlcpy(title, p->ops->caption, sizeof(title));
+	wattrset(p->win, td_tui_attr(TD_ROLE_NORMAL));
+	werase(p->win);
+	td_draw_frame(p->win, title, focus);
+	if (p->r.h > 2 && p->r.w > 2)
+		p->ops->draw(p->st, &u->view, p->win, p->r.h - 2, p->r.w - 2);
+	wnoutrefresh(p->win);
+}
+
+/* Lines of the help overlay: one per binding group and command. */
+static int help_lines(char lines[][128], int max)
+{
+	int n = 0;
+	const char *group = "";
+	static const char *contexts[] = { "global", "watchlist", "tape", "help" };
+	for (int c = TD_CMD_NONE + 1; c < TD_CMD_COUNT && n < max - 2; c++) {
+		const td_cmd_info *ci = td_cmd_info_get((td_cmd)c);
+		char keys[64] = "", all[96] = "";
+		for (size_t k = 0; k < sizeof(contexts) / sizeof(contexts[0]); k++) {
+			if (!td_keymap_keys_for(contexts[k], ci->cmd, keys, sizeof(keys)))
+				continue;
+			size_t l = strlen(all);
+			snprintf(all + l, sizeof(all) - l, "%s%s", l ? ", " : "", keys);
+		}
+		if (strcmp(group, ci->group) != 0) {
+			group = ci->group;
+			snprintf(lines[n++], 128, "%s", group);
+		}
+		char cmdname[48];
+		snprintf(cmdname, sizeof(cmdname), ":%s%s%s", ci->name, ci->arg ? " " : "", ci->arg ? ci->arg : "");
+		snprintf(lines[n++], 128, "  %-14s %-18s %s", all[0] ? all : "-", cmdname, ci->help);
+	}
+	return n;
+}
+
+/* The `?` overlay, generated from the command and key tables. */
+static void draw_help(td_ui *u)
+{
+	char lines[64][128];
+	int n = help_lines(lines, 64);
+	int h = n + 2 < LINES - 1 ? n + 2 : LINES - 1, w = COLS - 4 > 92 ? 92 : COLS - 4;
+	if (h < 3 || w < 20)
+		return;
+	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return;
+	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
+	werase(win);
+	td_draw_frame(win, "Keys (? or Esc closes, j/k scroll)", 1);
+	if (u->help_top > n - (h - 2))
+		u->help_top = n - (h - 2) > 0 ? n - (h - 2) : 0;
+	for (int i = 0; i < h - 2 && u->help_top + i < n; i++) {
+		const char *l = lines[u->help_top + i];
+		td_draw_text(win, 1 + i, 2, w - 4, l[0] == ' ' ? TD_ROLE_NORMAL : TD_ROLE_HELP_KEY, l);
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+/* The bottom row: the command line when open, the status bar otherwise. */
+static void draw_bottom(td_ui *u)
+{
+	if (u->prompt) {
+		td_draw_fill(stdscr, LINES - 1, 0, COLS, TD_ROLE_NORMAL);
+		td_draw_text(stdscr, LINES - 1, 0, COLS, TD_ROLE_PROMPT, ":");
+		td_draw_text(stdscr, LINES - 1, 1, COLS - 1, TD_ROLE_NORMAL, u->line);
+		return;
+	}
+	td_feed *f = td_engine_feed(u->engine);
+	td_feed_stats fs = td_feed_get_stats(f);
+	bool fresh = u->msg[0] && td_mono_now() - u->msg_at < MSG_NS;
+	const char *err = fs.failed ? td_engine_feed_error(u->engine) : NULL;
+	td_status_info si = {
+		.feed_name = td_feed_name(f),
+		.speed = td_feed_speed(f),
+		.feed_done = fs.done,
+		.feed_failed = fs.failed,
+		.layout = td_layout_at(u->layout)->name,
+		.message = err ? err : fresh ? u->msg : NULL,
+		.message_is_error = err ? true : u->msg_error,
+		.hidden = u->hidden,
+	};
+	td_status_draw(stdscr, LINES - 1, COLS, &u->view, &si);
+}
+
+void td_ui_render(td_ui *u)
+{
+	if (u->relayout)
+		do_layout(u);
+	wattrset(stdscr, td_tui_attr(TD_ROLE_NORMAL));
+	if (LINES < 3 || COLS < 20) {
+		werase(stdscr);
+		mvprintw(0, 0, "%dx%d: too small", COLS, LINES);
+		wnoutrefresh(stdscr);
+		td_tui_flush();
+		return;
+	}
+	if (u->nplaced == 0) {
+		werase(stdscr);
+		td_draw_text(stdscr, 0, 0, COLS, TD_ROLE_NOTE, "no pane fits this terminal: enlarge it, or z to zoom");
+	}
+	draw_bottom(u);
+	wnoutrefresh(stdscr);
+	for (size_t i = 0; i < u->nplaced; i++)
+		draw_pane(u, &u->panes[u->order[i]], i == u->focus);
+	if (u->help)
+		draw_help(u);
+	td_tui_flush();
+	u->dirty = false;
+}
+
+static int ui_input_fd(void *fe)
+{
+	(void)fe;
+	return 0;
+}
+
+static int ui_signal_fd(void *fe)
+{
+	(void)fe;
+	return td_tui_signal_fd();
+}
+
+static void ui_render(void *fe)
+{
+	td_ui_render(fe);
+}
+
+static bool ui_dirty(void *fe)
+{
+	td_ui *u = fe;
+	return u->dirty || u->relayout;
+}
+
+const td_frontend_ops td_ui_frontend_ops = {
+	.input_fd = ui_input_fd,
+	.signal_fd = ui_signal_fd,
+	.on_input = ui_on_input,
+	.render = ui_render,
+	.dirty = ui_dirty,
+};
+
+/* Find the configured layout; default when unknown (with a message). */
+static void initial_layout(td_ui *u, const char *name)
+{
+	for (size_t i = 0; i < td_layout_count(); i++)
+		if (strcmp(td_layout_at(i)->name, name) == 0)
+			u->layout = i;
+	if (strcmp(td_layout_at(u->layout)->name, name) != 0)
+		message(u, true, "unknown layout '%s', using default", name);
+}
+
+td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
+{
+	td_ui *u = calloc(1, sizeof(*u));
+	if (!u) {
+		td_theme_free(theme);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->engine = e;
+	u->theme = theme;
+	u->view.market = td_engine_market(e);
+	u->view.rates = td_engine_rates_get(e);
+	u->view.session = td_engine_session(e);
+	u->view.cfg = td_engine_config(e);
+	u->view.nwatch = td_engine_watchlist(e, &u->view.watch);
+	u->view.selected = u->view.nwatch ? u->view.watch[0] : 0;
+	for (size_t i = 0; i < NPANES; i++) {
+		u->panes[i].ops = pane_table[i];
+		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {
+			snprintf(err, errlen, "out of memory");
+			td_ui_free(u);
+			return NULL;
+		}
+	}
+	td_tui_apply_theme(theme);
+	initial_layout(u, u->view.cfg->layout);
+	u->relayout = true;
+	return u;
+}
+
+void td_ui_free(td_ui *u)
+{
+	if (!u)
+		return;
+	drop_windows(u);
+	for (size_t i = 0; i < NPANES; i++)
+		if (u->panes[i].st)
+			u->panes[i].ops->destroy(u->panes[i].st);
+	td_theme_free(u->theme);
+	free(u);
+}
+
+const char *td_view_symbol(const td_view *v, uint32_t id)
+{
+	const td_instrument *ins = td_registry_get(td_market_registry(v->market), id);
+	return ins ? ins->symbol : "?";
+}
+
+void td_view_price(const td_view *v, uint32_t id, td_ticks px, char *buf, size_t n)
+{
+	const td_instrument *ins = td_registry_get(td_market_registry(v->market), id);
+	if (!ins || px == TD_PX_NONE) {
+		td_strlcpy(buf, "-", n);
+		return;
+	}
+	td_px_format(ins->px, px, buf, n);
+}
