@@ -1,0 +1,19 @@
+/*
+ * `make bench`: each module contributes one function that prints its figures
+ * as "name: value unit" lines.  Figures, never assertions.
+ */
+#ifndef TD_BENCH_H
+#define TD_BENCH_H
+
+#include <stdint.h>
+
+/* Wall-clock seconds since an arbitrary start, for the figures. */
+double td_bench_seconds(void);
+
+void td_bench_sim(void);
+void td_bench_ring(void);
+void td_bench_engine(void);
+void td_bench_render(void);
+void td_bench_replay(void);
+
+#endif

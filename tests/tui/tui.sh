@@ -1,0 +1,180 @@
+#!/bin/sh
+# The workstation driven like a person would: in a detached tmux of a fixed
+# size, with keys sent and the screen read back.  Each check looks at what a
+# trader would look at.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/lib/tap.sh"
+BIN="$ROOT/build/tapedeck"
+scratch_init
+TMUX_SOCK="$SCRATCH/tmux.0"
+RUNS=0
+export TZ=UTC
+unset TMUX
+
+plan 21
+
+# start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
+start() {
+	w=$1; h=$2; shift 2
+	envs=""
+	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	shift
+	rm -f "$SCRATCH/status"
+	# A fresh server per run: reusing a socket races the old server's exit.
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	RUNS=$((RUNS + 1))
+	TMUX_SOCK="$SCRATCH/tmux.$RUNS"
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x "$w" -y "$h" \
+		"env $envs $BIN $*; echo \$? > $SCRATCH/status; sleep 60"
+	tmux -S "$TMUX_SOCK" set-option -g status off >/dev/null
+}
+
+screen() {
+	tmux -S "$TMUX_SOCK" capture-pane -p "$@"
+}
+
+keys() {
+	tmux -S "$TMUX_SOCK" send-keys "$@"
+}
+
+# wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
+wait_for() {
+	i=0
+	while [ $i -lt $((${2:-10} * 10)) ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# eventually SECONDS CONDITION: retry a shell condition on fresh captures
+# until it holds, so a frame caught half-drawn never decides a test.
+eventually() {
+	t=$1; shift
+	i=0
+	while [ $i -lt $((t * 10)) ]; do
+		eval "$*" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_exit [SECONDS]: wait for tapedeck to exit; prints its status.
+wait_exit() {
+	i=0
+	while [ $i -lt $((${1:-10} * 10)) ]; do
+		[ -s "$SCRATCH/status" ] && { cat "$SCRATCH/status"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo timeout
+}
+
+# The SPY row's last price.
+spy_last() {
+	screen | sed -n 's/^.*SPY  *\([0-9][0-9.]*\) .*$/\1/p' | head -n 1
+}
+
+UTF8="LC_ALL=C.UTF-8 TERM=xterm-256color"
+
+# --- 80x24, UTF-8, the us preset at full speed ---------------------------
+start 80 24 $UTF8 -- --seed 1 --speed max
+wait_for 'SPY' 10
+ok $? "watchlist shows SPY" "$(screen)"
+screen | grep -q 'ESZ6'
+ok $? "watchlist shows the ES future"
+wait_for 'SPY +[0-9]+\.[0-9][0-9] ' 15
+p1=$(spy_last); sleep 1.5; p2=$(spy_last); sleep 1.5; p3=$(spy_last)
+[ -n "$p1" ] && { [ "$p1" != "$p2" ] || [ "$p2" != "$p3" ]; }
+ok $? "SPY's last price changes ($p1 $p2 $p3)" "$(screen)"
+eventually 10 "screen | tail -n 1 | grep -Eq '^\[(PRE|REGULAR|POST|OVERNIGHT|CLOSED)\] [0-9]{2}:[0-9]{2}:[0-9]{2} UTC-[45] sim max ok'"
+ok $? "status bar: phase, clock, feed health" "$(screen | tail -n 1)"
+screen | grep -q '┌ Watchlist'
+ok $? "UTF-8 frames" "$(screen | head -n 2)"
+wait_for 'Tape: SPY' 5 && screen | grep -Eq '[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} +[0-9]+\.[0-9]{2} +[0-9,]+ [BS]'
+ok $? "tape shows prints with time, price, size and side" "$(screen)"
+
+keys '?'
+wait_for 'Keys \(' 5 && screen | grep -q 'leave tapedeck' && screen | grep -q ':zoom'
+ok $? "? lists the keys from the key table" "$(screen)"
+keys '?'
+wait_for 'Watchlist' 5 && ! screen | grep -q 'leave tapedeck'
+ok $? "? again closes the overlay"
+
+keys Tab z
+eventually 5 "screen | head -n 1 | grep -q '^┌ Book: SPY' && ! screen | grep -q 'Watchlist\|Tape:'"
+ok $? "Tab moves focus to the book and z zooms it" "$(screen)"
+keys z
+eventually 5 "screen | grep -q 'Watchlist' && screen | grep -q 'Book: SPY' && screen | grep -q 'Tape: SPY'"
+ok $? "z again restores the layout" "$(screen)"
+
+keys j Enter
+wait_for 'Tape: ESZ6' 5 || { keys BTab j Enter; wait_for 'Tape: ESZ6' 5; }
+ok $? "selecting ES in the watchlist switches the book and tape" "$(screen)"
+
+keys : l a y o u t Space t a p e Enter
+eventually 5 "screen | grep -q 'layout tape' && ! screen | grep -q 'Book:'"
+ok $? ":layout tape switches layout" "$(screen)"
+keys : z o Tab
+wait_for '^:zoom' 5
+ok $? "Tab completes a command name" "$(screen | tail -n 1)"
+keys Escape; sleep 0.3; keys : n o p e Enter
+wait_for "unknown command 'nope'" 5
+ok $? "an unknown command says so" "$(screen | tail -n 1)"
+
+tmux -S "$TMUX_SOCK" resize-window -x 200 -y 60
+# Panes tile the whole screen: every row but the last is inside a frame,
+# from its left border to its right one, and the status bar is the last row.
+framed() {
+	[ "$(screen | wc -l)" -eq 60 ] || return 1
+	screen | head -n 59 | grep -vq '^[┌│└].*[┐│┘]$' && return 1
+	screen | head -n 1 | grep -q '^┌ Watchlist' && screen | sed -n 59p | grep -q '^└.*┘$' &&
+		screen | tail -n 1 | grep -q '^\[' && screen | grep -q 'Tape: '
+}
+eventually 5 framed
+ok $? "resize to 200x60 redraws the whole screen cleanly" "$(screen | head -n 3; screen | tail -n 2)"
+
+keys q
+st=$(wait_exit 10)
+[ "$st" = 0 ]
+ok $? "q exits with status 0 (got $st)"
+
+# --- a narrow terminal degrades instead of drawing garbage ----------------
+start 60 24 $UTF8 -- --seed 1 --speed max
+eventually 10 "screen | grep -q '1 pane hidden' && ! screen | grep -q 'Book:' && screen | grep -q 'Tape:'"
+ok $? "60x24 hides the book and says so" "$(screen)" "$(screen)"
+keys q; wait_exit 10 >/dev/null
+
+# --- C locale: ASCII frames ----------------------------------------------
+start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 2 --speed max --market in
+wait_for '^\+ Watchlist -' 10 && screen | grep -q 'NIFTY'
+ok $? "C locale draws ASCII frames; the in preset shows NIFTY" "$(screen | head -n 4)"
+eventually 10 "screen | tail -n 1 | grep -Eq '[0-9]{2}:[0-9]{2}:[0-9]{2} UTC\+5:30 '"
+ok $? "the in preset's clock is IST (UTC+5:30)" "$(screen | tail -n 1)"
+keys q; wait_exit 10 >/dev/null
+
+# --- NO_COLOR: attributes only --------------------------------------------
+start 80 24 $UTF8 NO_COLOR=1 -- --seed 1 --speed max
+nocolour() {
+	colours=$(screen -e | grep -Ec '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5|9[0-7])(;[0-9;]*)?m')
+	[ "$colours" -eq 0 ] && screen | grep -q 'SPY' && screen -e | grep -q '\[7m\|\[1m\|;7m\|;1m'
+}
+eventually 10 nocolour
+ok $? "NO_COLOR=1 draws with attributes and no colour codes" "$(screen -e | head -n 3 | cat -v)"
+keys q; wait_exit 10 >/dev/null
+
+# --- replay of a CSV: the tape shows exactly the file's trades ------------
+cat > "$SCRATCH/trades.csv" <<'CSV'
+ts,symbol,price,size,side
+2026-11-20T14:30:00.100Z,ACME,101.25,300,B
+2026-11-20T14:30:00.200Z,ACME,101.20,5000,S
+2026-11-20T14:30:00.300Z,ACME,101.30,100,N
+CSV
+start 100 30 $UTF8 -- --feed "replay:$SCRATCH/trades.csv" --speed max
+eventually 10 "screen | grep -q 'replay ended' && screen | grep -Eq '09:30:00\.300 +101\.30 +100 -' &&
+	screen | grep -Eq '09:30:00\.200 +101\.20 +5,000 S' && screen | grep -Eq '09:30:00\.100 +101\.25 +300 B'"
+ok $? "a replayed CSV shows its three trades, newest first, in New York time" "$(screen)"
+keys q; wait_exit 10 >/dev/null
