@@ -360,8 +360,9 @@ static bool td_theme_user_dir(char *dir, size_t n)
 	return snprintf(slash, n - len, "/themes") < (int)(n - len);
 }
 
-/* <directory of the running executable>/../themes, for a build in the source tree. */
-static bool td_theme_exe_dir(char *dir, size_t n)
+/* <directory of the running executable>/rel: ../themes for a build in the
+ * source tree, ../share/tapedeck/themes for an install under any PREFIX. */
+static bool td_theme_exe_dir(char *dir, size_t n, const char *rel)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -373,7 +374,7 @@ static bool td_theme_exe_dir(char *dir, size_t n)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	int w = snprintf(dir, n, "%s/../themes", exe);
+	int w = snprintf(dir, n, "%s/%s", exe, rel);
 	return w > 0 && (size_t)w < n;
 }
 
@@ -390,7 +391,9 @@ int td_theme_locate(const char *name, char *path, size_t n)
 	}
 	if (td_theme_user_dir(dir, sizeof dir) && td_theme_try(path, n, dir, name))
 		return 0;
-	if (td_theme_exe_dir(dir, sizeof dir) && td_theme_try(path, n, dir, name))
+	if (td_theme_exe_dir(dir, sizeof dir, "../themes") && td_theme_try(path, n, dir, name))
+		return 0;
+	if (td_theme_exe_dir(dir, sizeof dir, "../share/tapedeck/themes") && td_theme_try(path, n, dir, name))
 		return 0;
 	if (td_theme_try(path, n, "themes", name))
 		return 0;

@@ -104,7 +104,9 @@ int td_role_find(const char *name);
 
 /*
  * Find a theme file by name: "$XDG_CONFIG_HOME/tapedeck/themes/NAME.theme",
- * then the source tree's themes/ (when run from it), then TD_DATADIR/themes.
+ * then beside the executable (../themes in the source tree,
+ * ../share/tapedeck/themes when installed), then ./themes, then
+ * TD_DATADIR/themes.
  * A name containing '/' is taken as a path.  Returns 0 with the path, or -1.
  */
 int td_theme_locate(const char *name, char *path, size_t n);

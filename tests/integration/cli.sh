@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN="$ROOT/build/tapedeck"
 scratch_init
 
-plan 14
+plan 17
 
 "$BIN" --version | grep -Eq '^tapedeck [0-9]+\.[0-9]+\.[0-9]+$'
 ok $? "--version prints the version"
@@ -67,3 +67,15 @@ ok $? "a missing replay file is named" "$out"
 out=$(echo | "$BIN" 2>&1); st=$?
 [ $st -eq 1 ] && echo "$out" | grep -q "needs a terminal"
 ok $? "without a terminal the workstation says so" "$out"
+
+log="$XDG_STATE_HOME/tapedeck/tapedeck.log"
+[ -f "$log" ] && grep -q "tapedeck .* starting" "$log" && [ "$(stat -c %a "$log")" = 600 ]
+ok $? "the log is written under XDG_STATE_HOME, mode 0600" "$(ls -l "$log" 2>&1)"
+
+dest="$SCRATCH/dest"
+make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/opt/td >/dev/null 2>&1
+[ -x "$dest/opt/td/bin/tapedeck" ] && [ -f "$dest/opt/td/share/man/man1/tapedeck.1" ] &&
+	[ -f "$dest/opt/td/share/tapedeck/themes/dark.theme" ] && [ -f "$dest/opt/td/share/tapedeck/config/tapedeck.conf" ]
+ok $? "make install PREFIX DESTDIR installs the binary, man page, themes and config" "$(find "$dest" -type f 2>&1)"
+"$dest/opt/td/bin/tapedeck" --version | grep -q '^tapedeck '
+ok $? "the installed binary runs"

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 21
+plan 24
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -178,3 +178,30 @@ eventually 10 "screen | grep -q 'replay ended' && screen | grep -Eq '09:30:00\.3
 	screen | grep -Eq '09:30:00\.200 +101\.20 +5,000 S' && screen | grep -Eq '09:30:00\.100 +101\.25 +300 B'"
 ok $? "a replayed CSV shows its three trades, newest first, in New York time" "$(screen)"
 keys q; wait_exit 10 >/dev/null
+
+# --- text from a feed cannot drive the terminal ----------------------------
+printf 'ts,symbol,price,size,side\n2026-11-20T14:30:00Z,EV\033[2J\033]0;x\007IL,5.00,10,B\n' > "$SCRATCH/evil.csv"
+start 100 30 $UTF8 -- --feed "replay:$SCRATCH/evil.csv" --speed max
+eventually 10 "screen | grep -q 'replay ended' && screen | grep -q 'Watchlist'"
+ok $? "a symbol with escape sequences does not clear the screen" "$(screen)"
+! screen -e | tr -d '\n' | grep -q "$(printf '\033')\[2J\|$(printf '\033')\]0;"
+ok $? "the escape sequences are stripped before drawing" "$(screen | head -n 4)"
+keys q; wait_exit 10 >/dev/null
+
+# --- Ctrl-Z suspends to the shell, fg resumes with a full redraw ----------
+tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+RUNS=$((RUNS + 1)); TMUX_SOCK="$SCRATCH/tmux.$RUNS"
+tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 80 -y 24 "env $UTF8 PS1='$ ' bash --norc --noprofile -i"
+tmux -S "$TMUX_SOCK" set-option -g status off >/dev/null
+wait_for '^\$' 5
+keys "$BIN --seed 1 --speed 50" Enter
+wait_for 'Watchlist' 10
+keys C-z
+wait_for 'Stopped' 5 && ! screen | grep -q 'Watchlist'
+s1=$?
+keys fg Enter
+eventually 5 "screen | head -n 1 | grep -q '^┌ Watchlist' && screen | tail -n 1 | grep -q 'sim x50 ok'"
+s2=$?
+[ $s1 -eq 0 ] && [ $s2 -eq 0 ]
+ok $? "Ctrl-Z suspends to the shell and fg redraws the workstation" "$(screen)"
+keys q
