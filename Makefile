@@ -28,7 +28,7 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # unit tests with threads, run again under ThreadSanitizer
-TSAN_UNITS := test_ring test_feed
+TSAN_UNITS := test_ring test_feed test_engine
 
 LIB_SRC   := $(sort $(wildcard src/*/*.c) $(wildcard ui/*.c))
 MAIN_SRC  := src/tapedeck.c
