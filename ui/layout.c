@@ -11,9 +11,9 @@
 #include <string.h>
 
 static const td_layout_def layouts[] = {
-	{ "default", "v(watchlist:3,h(book:4,tape:5):8)", "watchlist on top, book and tape below" },
-	{ "wide", "h(v(watchlist:2,book:5):5,tape:4)", "watchlist over book on the left, tape on the right" },
-	{ "tape", "v(watchlist:1,tape:3)", "watchlist and a tall tape" },
+	{ "default", "v(watchlist=6,h(book:4,tape:5))", "watchlist on top, book and tape below" },
+	{ "wide", "h(v(watchlist=6,book):5,tape:4)", "watchlist over book on the left, tape on the right" },
+	{ "tape", "v(watchlist=6,tape)", "watchlist and a tall tape" },
 };
 
 #define NLAYOUTS (sizeof(layouts) / sizeof(layouts[0]))
@@ -23,7 +23,8 @@ static const td_layout_def layouts[] = {
 typedef struct node {
 	char dir;              /* 'h', 'v', or 0 for a pane */
 	size_t pane;           /* for a pane */
-	int weight;
+	int weight;            /* relative share, when fixed is 0 */
+	int fixed;             /* exact size along the parent's split, or 0 */
 	int kids[MAX_KIDS];
 	int nkids;
 	bool dropped;
@@ -67,19 +68,23 @@ static int fail(parser *p, const char *what)
 
 static int parse_node(parser *p);
 
-/* Parse ":weight" if present. */
+/* Parse ":weight" or "=size" if present. */
 static int parse_weight(parser *p, node *n)
 {
 	n->weight = 1;
-	if (p->s[p->pos] != ':')
+	char mark = p->s[p->pos];
+	if (mark != ':' && mark != '=')
 		return 0;
 	p->pos++;
 	if (!isdigit((unsigned char)p->s[p->pos]))
-		return fail(p, "expected a weight after ':'");
+		return fail(p, mark == ':' ? "expected a weight after ':'" : "expected a size after '='");
 	int w = 0;
 	while (isdigit((unsigned char)p->s[p->pos]) && w < 1000)
 		w = w * 10 + (p->s[p->pos++] - '0');
-	n->weight = w > 0 ? w : 1;
+	if (mark == '=')
+		n->fixed = w > 0 ? w : 1;
+	else
+		n->weight = w > 0 ? w : 1;
 	return 0;
 }
 
@@ -183,27 +188,44 @@ static int count_panes(const parser *p, int idx)
 	return c;
 }
 
-/* Split `len` cells among the live children by weight; false if one gets less than its minimum. */
+/* Split `len` cells among the live children: fixed sizes first, the rest by
+ * weight (the last weighted child takes the rounding); false if one gets less
+ * than its minimum. */
 static bool share(const parser *p, const node *n, int len, int *sizes)
 {
-	int wsum = 0, live = 0;
-	for (int i = 0; i < n->nkids; i++)
-		if (!p->nodes[n->kids[i]].dropped)
-			wsum += p->nodes[n->kids[i]].weight, live++;
-	int used = 0, seen = 0;
-	bool fits = true;
+	int wsum = 0, weighted = 0, left = len;
 	for (int i = 0; i < n->nkids; i++) {
 		const node *k = &p->nodes[n->kids[i]];
 		sizes[i] = 0;
 		if (k->dropped)
 			continue;
-		seen++;
-		sizes[i] = seen == live ? len - used : len * k->weight / wsum;
-		used += sizes[i];
-		if (sizes[i] < min_size(p, n->kids[i], n->dir))
-			fits = false;
+		if (k->fixed) {
+			sizes[i] = k->fixed < left ? k->fixed : left;
+			left -= sizes[i];
+		} else {
+			wsum += k->weight;
+			weighted++;
+		}
 	}
-	return fits;
+	int used = 0, seen = 0;
+	for (int i = 0; i < n->nkids; i++) {
+		const node *k = &p->nodes[n->kids[i]];
+		if (k->dropped || k->fixed)
+			continue;
+		seen++;
+		sizes[i] = seen == weighted ? left - used : left * k->weight / wsum;
+		used += sizes[i];
+	}
+	if (weighted == 0 && left > 0) /* only fixed children: the last one takes the slack */
+		for (int i = n->nkids - 1; i >= 0; i--)
+			if (!p->nodes[n->kids[i]].dropped) {
+				sizes[i] += left;
+				break;
+			}
+	for (int i = 0; i < n->nkids; i++)
+		if (!p->nodes[n->kids[i]].dropped && sizes[i] < min_size(p, n->kids[i], n->dir))
+			return false;
+	return true;
 }
 
 /* Drop the live child whose panes matter least; returns the panes it held. */

@@ -3,7 +3,8 @@
  *
  * A layout is a tree written as a string: a pane name, or a split
  * "h(A:w,B:w)" (side by side) / "v(A:w,B:w)" (stacked) whose children are
- * layouts with relative weights (default 1).  The named layouts are a data
+ * layouts with relative weights (default 1) or, written "A=n", a fixed size
+ * of n rows or columns; weighted children share what the fixed ones leave.  The named layouts are a data
  * table in layout.c.  When the screen is too small for a split, the child
  * holding the least important panes is dropped and the others share the
  * space: at 80x24 the screen degrades to fewer panes instead of drawing

@@ -18,7 +18,8 @@ typedef struct watchlist {
 
 typedef enum col_id { COL_SYM, COL_LAST, COL_CHG, COL_PCT, COL_BID, COL_ASK, COL_BSZ, COL_ASZ, COL_VOL, COL_VWAP, COL_HIGH, COL_LOW } col_id;
 
-/* Columns in screen order with their widths and the order they are dropped. */
+/* Columns in screen order with their widths and the order they are dropped:
+ * at 80 columns symbol, last, change, bid, ask, volume and VWAP remain. */
 static const struct {
 	col_id id;
 	const char *head;
@@ -26,8 +27,8 @@ static const struct {
 	int keep;   /* higher is kept longer */
 } cols[] = {
 	{ COL_SYM, "Symbol", 14, 99 }, { COL_LAST, "Last", 10, 98 }, { COL_CHG, "Chg", 9, 97 },
-	{ COL_PCT, "Chg%", 7, 90 },   { COL_BID, "Bid", 10, 95 },   { COL_ASK, "Ask", 10, 94 },
-	{ COL_BSZ, "BidSz", 7, 60 },  { COL_ASZ, "AskSz", 7, 59 },  { COL_VOL, "Volume", 9, 80 },
+	{ COL_PCT, "Chg%", 7, 70 },   { COL_BID, "Bid", 10, 95 },   { COL_ASK, "Ask", 10, 94 },
+	{ COL_BSZ, "BidSz", 7, 60 },  { COL_ASZ, "AskSz", 7, 59 },  { COL_VOL, "Volume", 7, 80 },
 	{ COL_VWAP, "VWAP", 10, 85 }, { COL_HIGH, "High", 10, 50 }, { COL_LOW, "Low", 10, 49 },
 };
 

@@ -16,7 +16,9 @@
 #include "core/event.h"
 #include "core/instrument.h"
 
-#define TD_BOOK_DEPTH 10
+/* Levels kept per side: deeper than any source here sends (the simulator
+ * quotes at most 28), so levels behind the best are known when it is taken. */
+#define TD_BOOK_DEPTH 32
 #define TD_TAPE_LEN 4096
 
 typedef struct td_book_side {

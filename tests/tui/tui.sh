@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 24
+plan 25
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -86,6 +86,8 @@ wait_for 'SPY' 10
 ok $? "watchlist shows SPY" "$(screen)"
 screen | grep -q 'ESZ6'
 ok $? "watchlist shows the ES future"
+screen | grep -Eq 'Symbol +Last +Chg +Bid +Ask +Volume +VWAP'
+ok $? "at 80 columns the watchlist keeps last, change, bid, ask, volume and VWAP" "$(screen | head -n 3)"
 wait_for 'SPY +[0-9]+\.[0-9][0-9] ' 15
 p1=$(spy_last); sleep 1.5; p2=$(spy_last); sleep 1.5; p3=$(spy_last)
 [ -n "$p1" ] && { [ "$p1" != "$p2" ] || [ "$p2" != "$p3" ]; }

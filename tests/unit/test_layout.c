@@ -51,8 +51,8 @@ static void test_every_named_layout_tiles_a_large_screen(void **state)
 	}
 }
 
-/* default = v(watchlist:3,h(book:4,tape:5):8).  At 80x23: the watchlist
- * gets 23*3/11 = 6 rows, book 80*4/9 = 35 columns, tape the other 45. */
+/* default = v(watchlist=6,h(book:4,tape:5)).  At 80x23: the watchlist gets
+ * its fixed 6 rows, the rest 17; book 80*4/9 = 35 columns, tape the other 45. */
 static void test_default_at_80x24(void **state)
 {
 	(void)state;
@@ -65,6 +65,7 @@ static void test_default_at_80x24(void **state)
 	assert_int_equal(hidden, 0);
 	assert_int_equal(pl[0].pane, 0);
 	assert_int_equal(pl[0].r.h, 6);
+	assert_int_equal(pl[1].r.h, 17);
 	assert_int_equal(pl[1].pane, 2);
 	assert_int_equal(pl[1].r.w, 35);
 	assert_int_equal(pl[2].r.w, 45);
@@ -86,6 +87,32 @@ static void test_narrow_drops_least_important(void **state)
 	assert_int_equal(pl[1].pane, 1);
 	assert_int_equal(pl[1].r.w, 60);
 	assert_tiles(pl, n, area);
+}
+
+/* Fixed sizes are taken first; with every sibling fixed the last takes the
+ * slack; a fixed size larger than the room is cut to it. */
+static void test_fixed_sizes(void **state)
+{
+	(void)state;
+	td_placement pl[TD_LAYOUT_MAX];
+	int hidden;
+	char err[200];
+	int n = td_layout_compute("v(watchlist=5,tape:1,book=10)", (td_rect){ 0, 0, 40, 100 }, panes, NP, pl, &hidden,
+				  err, sizeof(err));
+	assert_int_equal(n, 3);
+	assert_int_equal(pl[0].r.h, 5);
+	assert_int_equal(pl[1].r.h, 25);
+	assert_int_equal(pl[2].r.h, 10);
+	n = td_layout_compute("h(watchlist=40,tape=30)", (td_rect){ 0, 0, 20, 100 }, panes, NP, pl, &hidden, err,
+			      sizeof(err));
+	assert_int_equal(n, 2);
+	assert_int_equal(pl[0].r.w, 40);
+	assert_int_equal(pl[1].r.w, 60);
+	n = td_layout_compute("v(watchlist=50,tape)", (td_rect){ 0, 0, 30, 100 }, panes, NP, pl, &hidden, err,
+			      sizeof(err));
+	assert_int_equal(n, 1);
+	assert_int_equal(hidden, 1);
+	assert_int_equal(pl[0].r.h, 30);
 }
 
 static void test_tiny_screen_places_nothing(void **state)
@@ -110,6 +137,7 @@ static void test_bad_specs(void **state)
 		{ "h(watchlist", "column 12: expected ',' or ')'" },
 		{ "v(foo)", "column 3: unknown pane" },
 		{ "h(tape:x)", "column 8: expected a weight" },
+		{ "v(tape=,book)", "column 8: expected a size" },
 		{ "tape)", "column 5: unexpected text" },
 		{ "", "column 1: expected a pane name" },
 	};
@@ -131,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_every_named_layout_tiles_a_large_screen),
 		cmocka_unit_test(test_default_at_80x24),
 		cmocka_unit_test(test_narrow_drops_least_important),
+		cmocka_unit_test(test_fixed_sizes),
 		cmocka_unit_test(test_tiny_screen_places_nothing),
 		cmocka_unit_test(test_bad_specs),
 	};

@@ -95,9 +95,13 @@ static void test_book_sorted_and_limited(void **state)
 {
 	(void)state;
 	td_market *m = td_market_new(reg);
-	static const td_ticks order[] = { 995, 999, 990, 998, 991, 997, 992, 996, 993, 994, 989, 1000 };
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		td_event e = level(spy, TD_SIDE_BUY, order[i], (int64_t)order[i]);
+	/* TD_BOOK_DEPTH + 5 levels 1000 down to 1000 - (N - 1), in a scrambled
+	 * order (i * 7 mod N visits each once because 7 and N are coprime). */
+	enum { N = TD_BOOK_DEPTH + 5 };
+	_Static_assert(N % 7 != 0, "7 must be coprime with N");
+	for (int i = 0; i < N; i++) {
+		td_ticks px = 1000 - (i * 7) % N;
+		td_event e = level(spy, TD_SIDE_BUY, px, (int64_t)px);
 		td_market_apply(m, &e);
 	}
 	const td_quote_state *q = td_market_get(m, spy);
