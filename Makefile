@@ -50,7 +50,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps run check bench install uninstall clean tsan test-bins
+.PHONY: all deps run check bench fuzz man install uninstall clean test-bins
 all: $(B)/tapedeck
 
 deps:
@@ -116,6 +116,23 @@ $(B)/tests-tsan/%: tests/unit/%.c $(B)/libtapedeck-tsan.a
 $(B)/bench: $(BENCH_SRC) $(B)/libtapedeck.a tests/bench/bench.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/bench -o $@ $(BENCH_SRC) $(B)/libtapedeck.a $(LDFLAGS) $(LDLIBS)
+
+# Fuzzers (clang + libFuzzer); not part of check.  See tests/fuzz/README.md.
+FUZZ_SECONDS ?= 60
+FUZZ_CC := clang -std=c17 -D_GNU_SOURCE -DTD_DATADIR='"$(DATADIR)"' -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -Iui
+fuzz:
+	@mkdir -p $(B)/fuzz/corpus_replay $(B)/fuzz/corpus_config
+	$(FUZZ_CC) tests/fuzz/fuzz_replay.c src/feed/replay.c src/core/price.c src/core/time.c \
+		src/core/instrument.c src/core/event.c src/core/text.c -lz -lm -o $(B)/fuzz/fuzz_replay
+	$(FUZZ_CC) tests/fuzz/fuzz_config.c src/core/config.c src/core/time.c src/core/log.c src/core/text.c \
+		ui/theme.c $(shell pkg-config --cflags --libs inih) -lm -o $(B)/fuzz/fuzz_config
+	cp config/tapedeck.conf themes/*.theme $(B)/fuzz/corpus_config/
+	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus_config
+	$(B)/fuzz/fuzz_replay -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(B)/fuzz/corpus_replay
+
+# Regenerate the KEYS section of the man page from the key table.
+man: $(B)/tapedeck
+	sh tools/update-man.sh $(B)/tapedeck doc/tapedeck.1
 
 install: $(B)/tapedeck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/config
