@@ -5,7 +5,7 @@ set -eu
 
 # build: compiler, pkg-config and the libraries (through pkg-config)
 # test:  cmocka (unit tests), tmux (the TUI tests)
-PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcmocka-dev tmux"
+PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcjson-dev libcmocka-dev tmux"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -17,7 +17,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 		esac
 	done
 else
-	for pc in ncursesw inih zlib cmocka; do
+	for pc in ncursesw inih zlib libcjson cmocka; do
 		pkg-config --exists "$pc" 2>/dev/null || missing="$missing $pc"
 	done
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"

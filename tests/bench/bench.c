@@ -61,5 +61,10 @@ int main(void)
 	td_bench_engine();
 	td_bench_render();
 	td_bench_replay();
+	td_bench_bars();
+	td_bench_footprint();
+	td_bench_profile();
+	td_bench_indicators();
+	td_bench_orderflow();
 	return 0;
 }

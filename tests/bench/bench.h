@@ -15,5 +15,10 @@ void td_bench_ring(void);
 void td_bench_engine(void);
 void td_bench_render(void);
 void td_bench_replay(void);
+void td_bench_bars(void);
+void td_bench_footprint(void);
+void td_bench_profile(void);
+void td_bench_indicators(void);
+void td_bench_orderflow(void);
 
 #endif
