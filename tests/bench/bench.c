@@ -66,5 +66,6 @@ int main(void)
 	td_bench_profile();
 	td_bench_indicators();
 	td_bench_orderflow();
+	td_bench_analytics();
 	return 0;
 }

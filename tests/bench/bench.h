@@ -20,5 +20,6 @@ void td_bench_footprint(void);
 void td_bench_profile(void);
 void td_bench_indicators(void);
 void td_bench_orderflow(void);
+void td_bench_analytics(void);
 
 #endif
