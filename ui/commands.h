@@ -25,6 +25,7 @@
 	X(SPEED_DOWN, "slower", NULL, "feed", "halve the replay or simulation speed")         \
 	X(SPEED, "speed", "N|max", "feed", "set the speed: 1 is real time, max is unthrottled") \
 	X(THEME, "theme", "NAME", "view", "load a theme from themes/NAME.theme")              \
+	X(SET, "set", "KEY VALUE", "general", "change ui.fps or ui.large_print while running")  \
 	X(UP, "up", NULL, "moving", "move the cursor up")                                     \
 	X(DOWN, "down", NULL, "moving", "move the cursor down")                               \
 	X(PAGE_UP, "page-up", NULL, "moving", "move the cursor up a page")                    \

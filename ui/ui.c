@@ -170,6 +170,27 @@ static int load_theme(td_ui *u, const char *name)
 	return 0;
 }
 
+/* ":set KEY VALUE" on the running configuration. */
+static int set_option(td_ui *u, const char *arg)
+{
+	char key[64], err[256];
+	const char *sp = strchr(arg, ' ');
+	if (!sp || (size_t)(sp - arg) >= sizeof(key)) {
+		message(u, true, "usage: :set KEY VALUE (for example :set ui.fps 10)");
+		return -1;
+	}
+	memcpy(key, arg, (size_t)(sp - arg));
+	key[sp - arg] = '\0';
+	while (*sp == ' ')
+		sp++;
+	if (td_engine_set_option(u->engine, key, sp, err, sizeof(err)) < 0) {
+		message(u, true, "%s", err);
+		return -1;
+	}
+	message(u, false, "%s = %s", key, sp);
+	return 0;
+}
+
 /* Commands with an argument. */
 static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 {
@@ -198,6 +219,8 @@ static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 	}
 	case TD_CMD_THEME:
 		return load_theme(u, arg);
+	case TD_CMD_SET:
+		return set_option(u, arg);
 	default:
 		return 0;
 	}
@@ -223,7 +246,7 @@ static void run_global(td_ui *u, td_cmd cmd)
 		break;
 	case TD_CMD_SPEED_UP: if (s > 0) set_speed(u, s * 2 > 1e6 ? 0 : s * 2); break;
 	case TD_CMD_SPEED_DOWN: set_speed(u, s <= 0 ? 1024 : s / 2 < 1.0 / 64 ? 1.0 / 64 : s / 2); break;
-	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: {
+	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: {
 		const td_cmd_info *ci = td_cmd_info_get(cmd);
 		message(u, true, "'%s' needs an argument: :%s %s", ci->name, ci->name, ci->arg);
 		break;

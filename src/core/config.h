@@ -31,6 +31,14 @@ typedef struct td_config {
 	char layout[32];       /* initial layout name */
 	int64_t large_print;   /* tape highlights prints of at least this size */
 	bool ascii;            /* force the ASCII fallback even in a UTF-8 locale */
+	/* [analysis] */
+	char footprint_tf[8];  /* footprint bar length: 1m, 5m, 15m, 30m or 60m */
+	int imbalance_ratio;   /* diagonal imbalance ratio in percent: 300 = x3 */
+	int64_t imbalance_min; /* the dominant side must reach this volume */
+	int stacked_min;       /* consecutive imbalances that make a stack */
+	int tpo_period;        /* TPO period in minutes */
+	int ib_periods;        /* TPO periods in the initial balance */
+	int value_area;        /* value area percentage */
 	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */

@@ -198,13 +198,31 @@ static void wait_for(td_engine *e, const int fds[2], bool events_waiting, td_mon
 		td_ring_drain_fd(e->ring);
 }
 
+int td_engine_set_option(td_engine *e, const char *key, const char *value, char *err, size_t errlen)
+{
+	td_config next = e->cfg;
+	if (td_config_set(&next, key, value, err, errlen) < 0)
+		return -1;
+	/* Everything but the live options must be as it was. */
+	td_config rest = next;
+	rest.fps = e->cfg.fps;
+	rest.large_print = e->cfg.large_print;
+	if (memcmp(&rest, &e->cfg, sizeof(rest)) != 0) {
+		snprintf(err, errlen, "'%s' is read only at start: set it in the config file or on the command line "
+			 "(live: ui.fps, ui.large_print)", key);
+		return -1;
+	}
+	e->cfg = next;
+	return 0;
+}
+
 void td_engine_run(td_engine *e, const td_frontend_ops *ops, void *fe)
 {
-	td_ns frame_ns = TD_NS_PER_SEC / (e->cfg.fps > 0 ? e->cfg.fps : 20);
 	td_mono next_frame = 0, next_tick = 0, last_frame = 0;
 	bool dirty = true;
 	int fds[2] = { ops->input_fd ? ops->input_fd(fe) : -1, ops->signal_fd ? ops->signal_fd(fe) : -1 };
 	while (!e->quit) {
+		td_ns frame_ns = TD_NS_PER_SEC / e->cfg.fps;
 		size_t n = td_engine_drain(e, TD_DRAIN_TURN);
 		dirty |= n > 0 || (ops->dirty && ops->dirty(fe));
 		td_mono now = td_mono_now();

@@ -73,6 +73,14 @@ size_t td_engine_drain(td_engine *e, size_t max);
 /* Tell the engine a frame showing everything drained so far reached the screen. */
 void td_engine_frame_drawn(td_engine *e);
 
+/*
+ * Change an option of the running configuration by "section.name" or name.
+ * Only options the running program reads live (ui.fps, ui.large_print) may
+ * change; the others are refused with a message saying where to set them.
+ * Returns 0 or -1 with err.
+ */
+int td_engine_set_option(td_engine *e, const char *key, const char *value, char *err, size_t errlen);
+
 const td_market *td_engine_market(const td_engine *e);
 const td_session *td_engine_session(const td_engine *e);
 const td_config *td_engine_config(const td_engine *e);

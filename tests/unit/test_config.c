@@ -68,6 +68,13 @@ static void assert_config_eq(const td_config *a, const td_config *b)
 	assert_string_equal(a->layout, b->layout);
 	assert_int_equal(a->large_print, b->large_print);
 	assert_int_equal(a->ascii, b->ascii);
+	assert_string_equal(a->footprint_tf, b->footprint_tf);
+	assert_int_equal(a->imbalance_ratio, b->imbalance_ratio);
+	assert_int_equal(a->imbalance_min, b->imbalance_min);
+	assert_int_equal(a->stacked_min, b->stacked_min);
+	assert_int_equal(a->tpo_period, b->tpo_period);
+	assert_int_equal(a->ib_periods, b->ib_periods);
+	assert_int_equal(a->value_area, b->value_area);
 	assert_int_equal(a->log_level, b->log_level);
 	assert_string_equal(a->log_file, b->log_file);
 }
@@ -80,6 +87,10 @@ static void other_config(td_config *c)
 		{ "feed.seed", "99" }, { "feed.speed", "max" }, { "feed.start", "10:00" },
 		{ "feed.date", "2026-01-02" }, { "ui.fps", "7" }, { "ui.theme", "mono" },
 		{ "ui.layout", "wide" }, { "ui.large_print", "5" }, { "ui.ascii", "true" },
+		{ "analysis.footprint_tf", "1m" }, { "analysis.imbalance_ratio", "150" },
+		{ "analysis.imbalance_min", "1" }, { "analysis.stacked_min", "4" },
+		{ "analysis.tpo_period", "15" }, { "analysis.ib_periods", "4" },
+		{ "analysis.value_area", "68" },
 		{ "log.level", "debug" }, { "log.file", "/tmp/other.log" },
 	};
 	char err[256];
@@ -107,6 +118,13 @@ static void test_defaults(void **state)
 	assert_string_equal(c.layout, "default");
 	assert_int_equal(c.large_print, 1000);
 	assert_false(c.ascii);
+	assert_string_equal(c.footprint_tf, "5m");
+	assert_int_equal(c.imbalance_ratio, 300);
+	assert_int_equal(c.imbalance_min, 10);
+	assert_int_equal(c.stacked_min, 3);
+	assert_int_equal(c.tpo_period, 30);
+	assert_int_equal(c.ib_periods, 2);
+	assert_int_equal(c.value_area, 70);
 	assert_int_equal(c.log_level, TD_LOG_INFO);
 	assert_string_equal(c.log_file, "");
 }
@@ -194,7 +212,7 @@ static void test_shipped_file_lists_every_option(void **state)
 		if (!has_key(&table, shipped.keys[i]))
 			fail_msg("config/tapedeck.conf sets '%s', which is no option", shipped.keys[i]);
 	}
-	assert_int_equal(table.n, 13);
+	assert_int_equal(table.n, 20);
 	assert_int_equal(shipped.n, table.n);
 }
 
@@ -216,7 +234,7 @@ static void test_shipped_file_documents_defaults(void **state)
 		snprintf(prev, sizeof prev, "%s", line);
 	}
 	fclose(f);
-	assert_int_equal(options, 13);
+	assert_int_equal(options, 20);
 	assert_int_equal(documented, options);
 }
 

@@ -154,12 +154,31 @@ static void test_bad_source_is_named(void **state)
 	assert_non_null(strstr(err, "unknown market 'xx'"));
 }
 
+/* :set changes only what the running program reads live. */
+static void test_set_option(void **state)
+{
+	(void)state;
+	td_engine *e = replay_engine();
+	char err[256] = "";
+	assert_int_equal(td_engine_set_option(e, "ui.fps", "10", err, sizeof(err)), 0);
+	assert_int_equal(td_engine_config(e)->fps, 10);
+	assert_int_equal(td_engine_set_option(e, "large_print", "500", err, sizeof(err)), 0);
+	assert_int_equal(td_engine_config(e)->large_print, 500);
+	assert_int_equal(td_engine_set_option(e, "feed.seed", "5", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'feed.seed' is read only at start"));
+	assert_int_equal(td_engine_config(e)->seed, 1);
+	assert_int_equal(td_engine_set_option(e, "ui.fps", "0", err, sizeof(err)), -1);
+	assert_int_equal(td_engine_config(e)->fps, 10);
+	td_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threaded_drain_matches_reference),
 		cmocka_unit_test(test_loop_runs_to_quit),
 		cmocka_unit_test(test_bad_source_is_named),
+		cmocka_unit_test(test_set_option),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
