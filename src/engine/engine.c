@@ -28,6 +28,7 @@ struct td_engine {
 	td_ring *ring;
 	td_feed *feed;
 	td_market *market;
+	td_analysis *analysis;
 	td_source src;
 	volatile sig_atomic_t quit;
 	td_event buf[TD_DRAIN_BATCH];
@@ -72,6 +73,11 @@ td_engine *td_engine_new(const td_config *cfg, char *err, size_t errlen)
 		td_engine_free(e);
 		return NULL;
 	}
+	e->analysis = td_analysis_new(cfg, e->src.session, e->reg, e->src.watch, e->src.nwatch, err, errlen);
+	if (!e->analysis) {
+		td_engine_free(e);
+		return NULL;
+	}
 	e->src.impl = NULL; /* the feed owns it now */
 	e->sample_stride = 1;
 	td_latency_init(&e->lat, 5 * TD_NS_PER_SEC);
@@ -85,6 +91,7 @@ void td_engine_free(td_engine *e)
 		return;
 	td_feed_free(e->feed);
 	td_source_close(&e->src);
+	td_analysis_free(e->analysis);
 	td_market_free(e->market);
 	td_ring_free(e->ring);
 	td_registry_free(e->reg);
@@ -131,10 +138,12 @@ size_t td_engine_drain(td_engine *e, size_t max)
 		for (size_t i = 0; i < n; i++) {
 			sample(e, &e->buf[i]);
 			td_market_apply(e->market, &e->buf[i]);
+			td_analysis_add(e->analysis, &e->buf[i]);
 			e->drained++;
 		}
 		total += n;
 	}
+	td_analysis_flush(e->analysis);
 	return total;
 }
 
@@ -251,6 +260,11 @@ void td_engine_run(td_engine *e, const td_frontend_ops *ops, void *fe)
 const td_market *td_engine_market(const td_engine *e)
 {
 	return e->market;
+}
+
+td_analysis *td_engine_analysis(td_engine *e)
+{
+	return e->analysis;
 }
 
 const td_session *td_engine_session(const td_engine *e)

@@ -17,6 +17,7 @@
 
 #include "core/config.h"
 #include "core/session.h"
+#include "engine/analysis.h"
 #include "engine/latency.h"
 #include "engine/market.h"
 #include "feed/feed.h"
@@ -82,6 +83,9 @@ void td_engine_frame_drawn(td_engine *e);
 int td_engine_set_option(td_engine *e, const char *key, const char *value, char *err, size_t errlen);
 
 const td_market *td_engine_market(const td_engine *e);
+
+/* The studies of the watchlist's instruments (engine thread only). */
+td_analysis *td_engine_analysis(td_engine *e);
 const td_session *td_engine_session(const td_engine *e);
 const td_config *td_engine_config(const td_engine *e);
 td_feed *td_engine_feed(td_engine *e);

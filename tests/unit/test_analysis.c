@@ -1,0 +1,116 @@
+/* The engine's studies: batching, the daily reset of ladder and profile,
+ * the TPO row size, and instruments outside the watchlist. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "engine/analysis.h"
+
+static td_registry *reg;
+static uint32_t spy, other;
+
+static int setup(void **state)
+{
+	(void)state;
+	reg = td_registry_new(8);
+	td_instrument a = { .kind = TD_INS_EQUITY, .symbol = "SPY", .px = { 1, 2 }, .multiplier = 1, .underlying = TD_NO_ID };
+	td_instrument b = { .kind = TD_INS_EQUITY, .symbol = "XYZ", .px = { 1, 2 }, .multiplier = 1, .underlying = TD_NO_ID };
+	spy = td_registry_add(reg, &a);
+	other = td_registry_add(reg, &b);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	td_registry_free(reg);
+	return 0;
+}
+
+static td_event trade(uint32_t id, const char *iso, td_ticks px, int64_t size, td_side side)
+{
+	td_event e = { .type = TD_EV_TRADE, .instr = id };
+	const char *why;
+	assert_int_equal(td_time_parse_iso(iso, &e.exch_ns, &why), 0);
+	e.u.trade = (td_ev_trade){ px, size, (uint8_t)side };
+	return e;
+}
+
+static td_analysis *new_analysis(void)
+{
+	td_config cfg;
+	td_config_defaults(&cfg);
+	char err[256];
+	td_analysis *a = td_analysis_new(&cfg, td_session_find("us"), reg, &spy, 1, err, sizeof(err));
+	assert_non_null(a);
+	return a;
+}
+
+/* Friday 2026-11-20 (EST, UTC-5): 14:31Z is 09:31 New York, 20:59Z is 15:59.
+ * The next trade, 2026-11-23T14:31Z, is on Monday: a new local day. */
+static void test_day_roll_resets_ladder_and_profile(void **state)
+{
+	(void)state;
+	td_analysis *a = new_analysis();
+	td_event evs[] = {
+		trade(spy, "2026-11-20T14:31:00Z", 57000, 100, TD_SIDE_BUY),
+		trade(spy, "2026-11-20T20:59:00Z", 57010, 300, TD_SIDE_SELL),
+		trade(spy, "2026-11-23T14:31:00Z", 57100, 50, TD_SIDE_BUY),
+	};
+	for (size_t i = 0; i < 2; i++)
+		td_analysis_add(a, &evs[i]);
+	td_studies *st = td_analysis_get(a, spy);
+	assert_non_null(st);
+	td_profile_stats ps;
+	/* queued, not yet flushed: the studies have seen nothing */
+	assert_int_equal(td_bars_count(st->bars, TD_BARS_1M) + (td_bars_forming(st->bars, TD_BARS_1M, &(td_bar){ 0 }) ? 1 : 0), 0);
+	td_analysis_flush(a);
+	assert_int_equal(td_profile_stats_get(st->profile, 70, &ps), 0);
+	assert_int_equal(ps.volume, 400);
+	td_fp_bar bar;
+	assert_true(td_footprint_bar(st->fp, TD_FP_SESSION, &bar));
+	assert_int_equal(bar.volume, 400);
+	/* SPY at 570.00 = 57000 ticks: a TPO row is 57000 / 2000 = 28 ticks */
+	assert_non_null(st->tpo);
+	assert_int_equal(st->tpo_row, 28);
+	td_analysis_add(a, &evs[2]);
+	td_analysis_flush(a);
+	assert_int_equal(td_profile_stats_get(st->profile, 70, &ps), 0);
+	assert_int_equal(ps.volume, 50);
+	assert_true(td_footprint_bar(st->fp, TD_FP_SESSION, &bar));
+	assert_int_equal(bar.volume, 50);
+	assert_int_equal(td_bars_count(st->bars, TD_BARS_DAILY), 1);
+	td_analysis_free(a);
+}
+
+/* More trades than one batch, and trades of an instrument not watched. */
+static void test_batches_and_unwatched(void **state)
+{
+	(void)state;
+	td_analysis *a = new_analysis();
+	assert_null(td_analysis_get(a, other));
+	int64_t sum = 0;
+	for (int i = 0; i < 5000; i++) {
+		td_event e = trade(spy, "2026-11-20T15:00:00Z", 57000 + i % 7, 1 + i % 3, TD_SIDE_BUY);
+		e.exch_ns += (td_ns)i * TD_NS_PER_MS;
+		td_analysis_add(a, &e);
+		sum += 1 + i % 3;
+		td_event o = trade(other, "2026-11-20T15:00:00Z", 100, 5, TD_SIDE_SELL);
+		td_analysis_add(a, &o);
+	}
+	td_analysis_flush(a);
+	td_profile_stats ps;
+	assert_int_equal(td_profile_stats_get(td_analysis_get(a, spy)->profile, 70, &ps), 0);
+	assert_int_equal(ps.volume, sum);
+	td_analysis_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_day_roll_resets_ladder_and_profile),
+		cmocka_unit_test(test_batches_and_unwatched),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
