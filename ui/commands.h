@@ -33,7 +33,11 @@
 	X(HOME, "home", NULL, "moving", "move the cursor to the top")                         \
 	X(END, "end", NULL, "moving", "move the cursor to the bottom")                        \
 	X(SELECT, "select", NULL, "watchlist", "make the symbol under the cursor the selected one") \
-	X(TAPE_ALL, "tape-all", NULL, "tape", "show prints of all symbols or only the selected one")
+	X(TAPE_ALL, "tape-all", NULL, "tape", "show prints of all symbols or only the selected one") \
+	X(CENTRE, "centre", NULL, "ladder", "put the last price in the middle and follow it")  \
+	X(LADDER_VIEW, "ladder-view", NULL, "ladder", "switch between the session and one bar")  \
+	X(BAR_OLDER, "older-bar", NULL, "ladder", "show the bar before (bar view)")             \
+	X(BAR_NEWER, "newer-bar", NULL, "ladder", "show the bar after (bar view)")
 
 typedef enum td_cmd {
 	TD_CMD_NONE = 0,

@@ -31,11 +31,18 @@ static const td_binding bindings[] = {
 	{ "watchlist", "Enter", TD_CMD_SELECT },
 	{ "watchlist", "Space", TD_CMD_SELECT },
 	{ "tape", "a", TD_CMD_TAPE_ALL },
+	{ "ladder", "c", TD_CMD_CENTRE },
+	{ "ladder", "b", TD_CMD_LADDER_VIEW },
+	{ "ladder", "[", TD_CMD_BAR_OLDER },
+	{ "ladder", "]", TD_CMD_BAR_NEWER },
 	{ "help", "Esc", TD_CMD_HELP },
 	{ "help", "q", TD_CMD_HELP },
 };
 
 #define NBIND (sizeof(bindings) / sizeof(bindings[0]))
+
+/* Contexts in the order help and the man page list them. */
+static const char *const contexts[] = { "global", "watchlist", "ladder", "tape", "help" };
 
 static const struct {
 	const char *name;
@@ -58,6 +65,12 @@ int td_key_parse(const char *name)
 	if (name[0] > ' ' && name[0] < 127 && !name[1])
 		return (unsigned char)name[0];
 	return -1;
+}
+
+size_t td_keymap_contexts(const char *const **out)
+{
+	*out = contexts;
+	return sizeof(contexts) / sizeof(contexts[0]);
 }
 
 size_t td_keymap_count(void)
@@ -119,7 +132,6 @@ static void roff_key(FILE *out, const char *k)
 
 void td_keymap_write_man(FILE *out)
 {
-	static const char *contexts[] = { "global", "watchlist", "tape", "help" };
 	for (size_t c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++) {
 		fprintf(out, ".SS %s\n", strcmp(contexts[c], "global") == 0 ? "Everywhere" : contexts[c]);
 		for (int cmd = TD_CMD_NONE + 1; cmd < TD_CMD_COUNT; cmd++) {

@@ -22,6 +22,9 @@ typedef struct td_binding {
  * -1 if the name is unknown. */
 int td_key_parse(const char *name);
 
+/* The contexts ("global" first), in the order help lists them; returns how many. */
+size_t td_keymap_contexts(const char *const **out);
+
 /* The bindings, in table order. */
 size_t td_keymap_count(void);
 const td_binding *td_keymap_at(size_t i);

@@ -11,8 +11,8 @@
 #include <string.h>
 
 static const td_layout_def layouts[] = {
-	{ "default", "v(watchlist=6,h(book:4,tape:5))", "watchlist on top, book and tape below" },
-	{ "wide", "h(v(watchlist=6,book):5,tape:4)", "watchlist over book on the left, tape on the right" },
+	{ "default", "v(watchlist=6,h(ladder:5,tape:4,book:3))", "watchlist on top; ladder, tape and book below" },
+	{ "wide", "h(v(watchlist=6,ladder):5,v(book:1,tape:2):4)", "watchlist over the ladder; book over tape" },
 	{ "tape", "v(watchlist=6,tape)", "watchlist and a tall tape" },
 };
 

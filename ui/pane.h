@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "core/config.h"
 #include "core/session.h"
+#include "engine/analysis.h"
 #include "engine/engine.h"
 #include "engine/market.h"
 
@@ -29,6 +30,8 @@ typedef struct td_view {
 	const uint32_t *watch;   /* watchlist ids */
 	size_t nwatch;
 	uint32_t selected;       /* the selected instrument: tape and book follow it */
+	td_analysis *analysis;   /* studies of the watchlist's instruments */
+	td_ticks ladder_px;      /* the ladder's cursor price (TD_PX_NONE before it has one) */
 } td_view;
 
 typedef enum td_reaction {
@@ -56,6 +59,7 @@ typedef struct td_pane_ops {
 extern const td_pane_ops td_pane_watchlist;
 extern const td_pane_ops td_pane_tape;
 extern const td_pane_ops td_pane_book;
+extern const td_pane_ops td_pane_ladder;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

@@ -70,7 +70,7 @@ const td_pane_ops td_pane_book = {
 	.caption = "Book",
 	.min_w = 32,
 	.min_h = 8,
-	.priority = 3,
+	.priority = 4,
 	.draw = book_draw,
 	.title = book_title,
 };

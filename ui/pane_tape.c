@@ -49,8 +49,8 @@ static void draw_print(const td_view *v, const tape *s, WINDOW *win, int y, int 
 	td_role role = print_role(v, p);
 	if (s->all && w >= 44)
 		snprintf(line, sizeof(line), "%-12s %-10.10s %10s %9s %c", t, td_view_symbol(v, p->instr), px, sz, side);
-	else if (w >= 34)
-		snprintf(line, sizeof(line), "%-12s %10s %9s %c", t, px, sz, side);
+	else if (w >= 33)
+		snprintf(line, sizeof(line), "%-12s %9s %8s %c", t, px, sz, side);
 	else
 		snprintf(line, sizeof(line), "%-8.8s %9s %7s %c", hms, px, sz, side);
 	td_draw_fill(win, y, 1, w, role);
@@ -104,7 +104,7 @@ const td_pane_ops td_pane_tape = {
 	.caption = "Tape",
 	.min_w = 26,
 	.min_h = 5,
-	.priority = 2,
+	.priority = 3,
 	.create = tape_create,
 	.destroy = tape_destroy,
 	.draw = tape_draw,

@@ -26,7 +26,7 @@
 #define MSG_NS (5 * TD_NS_PER_SEC)
 #define PROMPT_MAX 128
 
-static const td_pane_ops *const pane_table[] = { &td_pane_watchlist, &td_pane_tape, &td_pane_book };
+static const td_pane_ops *const pane_table[] = { &td_pane_watchlist, &td_pane_ladder, &td_pane_tape, &td_pane_book };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
 typedef struct pane_inst {
@@ -402,11 +402,12 @@ static int help_lines(char lines[][128], int max)
 {
 	int n = 0;
 	const char *group = "";
-	static const char *contexts[] = { "global", "watchlist", "tape", "help" };
+	const char *const *contexts;
+	size_t ncontexts = td_keymap_contexts(&contexts);
 	for (int c = TD_CMD_NONE + 1; c < TD_CMD_COUNT && n < max - 2; c++) {
 		const td_cmd_info *ci = td_cmd_info_get((td_cmd)c);
 		char keys[64] = "", all[96] = "";
-		for (size_t k = 0; k < sizeof(contexts) / sizeof(contexts[0]); k++) {
+		for (size_t k = 0; k < ncontexts; k++) {
 			if (!td_keymap_keys_for(contexts[k], ci->cmd, keys, sizeof(keys)))
 				continue;
 			size_t l = strlen(all);
@@ -556,6 +557,8 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	u->view.cfg = td_engine_config(e);
 	u->view.nwatch = td_engine_watchlist(e, &u->view.watch);
 	u->view.selected = u->view.nwatch ? u->view.watch[0] : 0;
+	u->view.analysis = td_engine_analysis(e);
+	u->view.ladder_px = TD_PX_NONE;
 	for (size_t i = 0; i < NPANES; i++) {
 		u->panes[i].ops = pane_table[i];
 		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 25
+plan 29
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -107,15 +107,17 @@ wait_for 'Watchlist' 5 && ! screen | grep -q 'leave tapedeck'
 ok $? "? again closes the overlay"
 
 keys Tab z
-eventually 5 "screen | head -n 1 | grep -q '^┌ Book: SPY' && ! screen | grep -q 'Watchlist\|Tape:'"
-ok $? "Tab moves focus to the book and z zooms it" "$(screen)"
+eventually 5 "screen | head -n 1 | grep -q '^┌ Ladder: SPY' && ! screen | grep -q 'Watchlist\|Tape:'"
+ok $? "Tab moves focus to the ladder and z zooms it" "$(screen)"
 keys z
-eventually 5 "screen | grep -q 'Watchlist' && screen | grep -q 'Book: SPY' && screen | grep -q 'Tape: SPY'"
+eventually 5 "screen | grep -q 'Watchlist' && screen | grep -q 'Ladder: SPY' && screen | grep -q 'Tape: SPY'"
 ok $? "z again restores the layout" "$(screen)"
+screen | tail -n 1 | grep -q '1 pane hidden'
+ok $? "at 80x24 the default layout hides the book and says so" "$(screen | tail -n 1)"
 
-keys j Enter
-wait_for 'Tape: ESZ6' 5 || { keys BTab j Enter; wait_for 'Tape: ESZ6' 5; }
-ok $? "selecting ES in the watchlist switches the book and tape" "$(screen)"
+keys BTab j Enter
+eventually 5 "screen | grep -q 'Tape: ESZ6' && screen | grep -q 'Ladder: ESZ6'"
+ok $? "selecting ES in the watchlist switches the ladder and tape" "$(screen)"
 
 keys : l a y o u t Space t a p e Enter
 eventually 5 "screen | grep -q 'layout tape' && ! screen | grep -q 'Book:'"
@@ -146,8 +148,8 @@ ok $? "q exits with status 0 (got $st)"
 
 # --- a narrow terminal degrades instead of drawing garbage ----------------
 start 60 24 $UTF8 -- --seed 1 --speed max
-eventually 10 "screen | grep -q '1 pane hidden' && ! screen | grep -q 'Book:' && screen | grep -q 'Tape:'"
-ok $? "60x24 hides the book and says so" "$(screen)" "$(screen)"
+eventually 10 "screen | grep -q '2 panes hidden' && ! screen | grep -q 'Book:\|Tape:' && screen | grep -q 'Ladder:'"
+ok $? "60x24 keeps watchlist and ladder, hides two panes and says so" "$(screen)" "$(screen)"
 keys q; wait_exit 10 >/dev/null
 
 # --- C locale: ASCII frames ----------------------------------------------
@@ -207,3 +209,26 @@ s2=$?
 [ $s1 -eq 0 ] && [ $s2 -eq 0 ]
 ok $? "Ctrl-Z suspends to the shell and fg redraws the workstation" "$(screen)"
 keys q
+
+# --- the footprint ladder, read as a trader would -----------------------
+start 200 50 $UTF8 -- --seed 1 --speed 20 --start 09:40
+# One frame: the ladder's rows are consecutive ticks, and its ">" row is
+# the watchlist's last price.
+ladder_rows() {
+	screen | sed 's/│/|/g' | awk '/Ladder: SPY/ { on = 1; next } on && /^└/ { on = 0 } on' | sed -n '2,$p'
+}
+ladder_consistent() {
+	last=$(screen | sed 's/│/|/g' | sed -n 's/^|>SPY *\([0-9][0-9.]*\) .*/\1/p')
+	marked=$(ladder_rows | cut -c2-30 | sed -n 's/^>.* \([0-9][0-9]*\.[0-9][0-9]\)$/\1/p')
+	steps=$(ladder_rows | cut -c21-30 | awk 'NF { p = int($1 * 100 + 0.5); if (n++ && prev - p != 1) bad++; prev = p } END { print n + 0, bad + 0 }')
+	[ -n "$last" ] && [ "$last" = "$marked" ] && [ "${steps% *}" -gt 30 ] && [ "${steps#* }" -eq 0 ]
+}
+eventually 15 ladder_consistent
+ok $? "ladder rows are consecutive ticks and > marks the watchlist's last price" "$(ladder_rows | head -n 5; echo "last=$last marked=$marked steps=$steps")"
+keys Tab k k
+eventually 5 "screen | grep -q 'Ladder: SPY session delta [-+0-9,]* cursor [0-9.]*'"
+ok $? "moving the ladder cursor shows the cursor price in the title" "$(screen | grep Ladder)"
+keys b
+eventually 5 "screen | grep -Eq 'Ladder: SPY bar [0-9]{2}:[0-9]{2} delta'"
+ok $? "b switches the ladder to the current footprint bar" "$(screen | grep Ladder)"
+keys q; wait_exit 10 >/dev/null
