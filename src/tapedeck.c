@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/session.h"
+#include "engine/analyze.h"
 #include "engine/engine.h"
 #include "engine/record.h"
 #include "keymap.h"
@@ -77,6 +78,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: tapedeck [OPTIONS]\n"
 	      "       tapedeck record --out FILE [--events N] [--duration MIN] [OPTIONS]\n"
+	      "       tapedeck analyze bars|footprint|profile|premarket|levels|indicators ... (see doc/analyze.md)\n"
 	      "\n"
 	      "A keyboard-driven terminal trading workstation.  With nothing configured it\n"
 	      "opens on the built-in simulated market.  Press ? inside for the keys.\n"
@@ -301,6 +303,8 @@ static int run_ui(td_engine *e, const cli *c)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
+		return td_analyze_main(argc - 1, argv + 1);
 	cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	if (rc >= 0)

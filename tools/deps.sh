@@ -5,7 +5,7 @@ set -eu
 
 # build: compiler, pkg-config and the libraries (through pkg-config)
 # test:  cmocka (unit tests), tmux (the TUI tests)
-PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcjson-dev libcmocka-dev tmux"
+PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcjson-dev libcmocka-dev tmux python3"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -21,6 +21,7 @@ else
 		pkg-config --exists "$pc" 2>/dev/null || missing="$missing $pc"
 	done
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 	if [ -n "$missing" ]; then
 		echo "tapedeck: no apt on this system; install these (Debian names: $PKGS):$missing" >&2
 		exit 1
