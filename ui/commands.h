@@ -36,8 +36,15 @@
 	X(TAPE_ALL, "tape-all", NULL, "tape", "show prints of all symbols or only the selected one") \
 	X(CENTRE, "centre", NULL, "ladder", "put the last price in the middle and follow it")  \
 	X(LADDER_VIEW, "ladder-view", NULL, "ladder", "switch between the session and one bar")  \
-	X(BAR_OLDER, "older-bar", NULL, "ladder", "show the bar before (bar view)")             \
-	X(BAR_NEWER, "newer-bar", NULL, "ladder", "show the bar after (bar view)")
+	X(OLDER, "older", NULL, "history", "step back to an older bar or day")                 \
+	X(NEWER, "newer", NULL, "history", "step forward to a newer bar or day")               \
+	X(TF_NEXT, "tf-next", NULL, "chart", "next timeframe (1m 5m 15m 30m 60m daily)")       \
+	X(TF_PREV, "tf-prev", NULL, "chart", "previous timeframe")                             \
+	X(TOGGLE_EMA, "ema", NULL, "chart", "show or hide the EMA overlays")                   \
+	X(TOGGLE_VWAP, "vwap", NULL, "chart", "show or hide VWAP and its bands")                \
+	X(TOGGLE_BB, "bollinger", NULL, "chart", "show or hide the Bollinger bands")            \
+	X(TOGGLE_LEVELS, "levels", NULL, "chart", "show or hide the support and resistance levels") \
+	X(MERGE_DAYS, "merge", NULL, "tpo", "merge the shown days into one profile, or split them")
 
 typedef enum td_cmd {
 	TD_CMD_NONE = 0,

@@ -33,8 +33,23 @@ static const td_binding bindings[] = {
 	{ "tape", "a", TD_CMD_TAPE_ALL },
 	{ "ladder", "c", TD_CMD_CENTRE },
 	{ "ladder", "b", TD_CMD_LADDER_VIEW },
-	{ "ladder", "[", TD_CMD_BAR_OLDER },
-	{ "ladder", "]", TD_CMD_BAR_NEWER },
+	{ "ladder", "[", TD_CMD_OLDER },
+	{ "ladder", "]", TD_CMD_NEWER },
+	{ "fpchart", "c", TD_CMD_CENTRE },
+	{ "fpchart", "[", TD_CMD_OLDER },
+	{ "fpchart", "]", TD_CMD_NEWER },
+	{ "tpo", "c", TD_CMD_CENTRE },
+	{ "tpo", "[", TD_CMD_OLDER },
+	{ "tpo", "]", TD_CMD_NEWER },
+	{ "tpo", "m", TD_CMD_MERGE_DAYS },
+	{ "chart", "[", TD_CMD_OLDER },
+	{ "chart", "]", TD_CMD_NEWER },
+	{ "chart", "t", TD_CMD_TF_NEXT },
+	{ "chart", "T", TD_CMD_TF_PREV },
+	{ "chart", "e", TD_CMD_TOGGLE_EMA },
+	{ "chart", "w", TD_CMD_TOGGLE_VWAP },
+	{ "chart", "o", TD_CMD_TOGGLE_BB },
+	{ "chart", "v", TD_CMD_TOGGLE_LEVELS },
 	{ "help", "Esc", TD_CMD_HELP },
 	{ "help", "q", TD_CMD_HELP },
 };
@@ -42,7 +57,7 @@ static const td_binding bindings[] = {
 #define NBIND (sizeof(bindings) / sizeof(bindings[0]))
 
 /* Contexts in the order help and the man page list them. */
-static const char *const contexts[] = { "global", "watchlist", "ladder", "tape", "help" };
+static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "help" };
 
 static const struct {
 	const char *name;

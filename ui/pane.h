@@ -60,6 +60,10 @@ extern const td_pane_ops td_pane_watchlist;
 extern const td_pane_ops td_pane_tape;
 extern const td_pane_ops td_pane_book;
 extern const td_pane_ops td_pane_ladder;
+extern const td_pane_ops td_pane_fpchart;
+extern const td_pane_ops td_pane_tpo;
+extern const td_pane_ops td_pane_chart;
+extern const td_pane_ops td_pane_premarket;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

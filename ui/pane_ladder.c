@@ -263,8 +263,8 @@ static td_reaction ladder_command(void *st, td_view *v, td_cmd cmd)
 	case TD_CMD_PAGE_DOWN: move_cursor(l, v, -20); break;
 	case TD_CMD_CENTRE: l->follow = true; v->ladder_px = TD_PX_NONE; break;
 	case TD_CMD_LADDER_VIEW: l->bars = !l->bars; l->ago = 0; break;
-	case TD_CMD_BAR_OLDER: if (l->bars) l->ago++; break;
-	case TD_CMD_BAR_NEWER: if (l->bars && l->ago > 0) l->ago--; break;
+	case TD_CMD_OLDER: if (l->bars) l->ago++; break;
+	case TD_CMD_NEWER: if (l->bars && l->ago > 0) l->ago--; break;
 	default: return TD_REACT_PASS;
 	}
 	return TD_REACT_DONE;
