@@ -11,6 +11,7 @@
 #define BAR_KEEP 500          /* footprint bars kept (a full day of 1-minute bars is 390) */
 #define FP_MAX_TICKS 65536
 #define PROFILE_MAX_ROWS (1 << 20)
+#define PM_INVENTORY_BAND 10  /* percent of the overnight range that counts as balanced */
 
 typedef struct slot {
 	td_studies st;
@@ -64,12 +65,17 @@ static int open_studies(td_analysis *a, td_studies *st, uint32_t id, char *err, 
 {
 	st->instr = id;
 	st->day_start = st->day_end = INT64_MIN;
+	st->phase_end = INT64_MIN;
+	st->rth_close = TD_PX_NONE;
 	td_bars_params bp = { .session = a->session, .all_hours = true };
 	td_profile_params pp = { .row_ticks = 1, .max_rows = PROFILE_MAX_ROWS };
+	const td_instrument *ins = td_registry_get(a->reg, id);
 	st->bars = td_bars_new(&bp, err, errlen);
 	st->fp = st->bars ? td_footprint_new(&a->fp, err, errlen) : NULL;
 	st->profile = st->fp ? td_profile_new(&pp, err, errlen) : NULL;
-	return st->profile ? 0 : -1;
+	st->rth = st->profile ? td_profile_new(&pp, err, errlen) : NULL;
+	st->pm = st->rth ? td_premarket_new(a->session, ins->px, 1, PM_INVENTORY_BAND, err, errlen) : NULL;
+	return st->pm ? 0 : -1;
 }
 
 static void close_studies(td_studies *st)
@@ -77,6 +83,8 @@ static void close_studies(td_studies *st)
 	td_bars_free(st->bars);
 	td_footprint_free(st->fp);
 	td_profile_free(st->profile);
+	td_profile_free(st->rth);
+	td_premarket_free(st->pm);
 	td_tpo_free(st->tpo);
 }
 
@@ -151,6 +159,39 @@ static void open_tpo(td_analysis *a, td_studies *st, td_ticks px)
 	st->tpo_row = p.row_ticks;
 }
 
+/* The regular session in rth has ended: it becomes the prior day of a fresh pre-market analysis. */
+static void roll_session(td_analysis *a, td_studies *st)
+{
+	td_profile_stats ps;
+	td_pm_prior prior = { TD_PX_NONE, TD_PX_NONE, TD_PX_NONE, TD_PX_NONE, TD_PX_NONE, st->rth_close };
+	if (td_profile_stats_get(st->rth, (unsigned)a->tpo.va_pct, &ps) == 0)
+		prior = (td_pm_prior){ ps.vah, ps.val, ps.poc, ps.high, ps.low, st->rth_close };
+	td_premarket_reset(st->pm);
+	td_premarket_set_prior(st->pm, &prior);
+	st->rth_open = false;
+}
+
+/* Regular-hours profile and the pre-market analysis, trade by trade (phases cached). */
+static void feed_sessions(td_analysis *a, td_studies *st, const td_trade *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].ts >= st->phase_end) {
+			if (st->rth_open)
+				roll_session(a, st);
+			st->phase = td_session_phase_at(a->session, t[i].ts);
+			st->phase_end = td_session_next_change(a->session, t[i].ts);
+		}
+		if (st->phase == TD_PHASE_REGULAR) {
+			if (!st->rth_open)
+				td_profile_clear(st->rth);
+			st->rth_open = true;
+			td_profile_add(st->rth, &t[i]);
+			st->rth_close = t[i].px;
+		}
+		td_premarket_add(st->pm, &t[i]);
+	}
+}
+
 /* Feed one instrument's queue to each study in turn. */
 static void flush_slot(td_analysis *a, slot *sl)
 {
@@ -174,6 +215,7 @@ static void flush_slot(td_analysis *a, slot *sl)
 			td_profile_add(st->profile, &t[i]);
 		for (size_t i = 0; st->tpo && i < n; i++)
 			td_tpo_add(st->tpo, &t[i]);
+		feed_sessions(a, st, t, n);
 		start = end;
 	}
 	sl->nq = 0;

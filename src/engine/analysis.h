@@ -10,6 +10,13 @@
  * The footprint's session ladder and the volume profile cover the current
  * local calendar day of the session's zone: the first trade of a new day
  * starts them afresh.  Bars and the TPO keep several days themselves.
+ *
+ * Pre-market: a regular-hours volume profile follows each regular session;
+ * when the session ends (seen at the first trade after its end) its value
+ * area, high, low and close become the prior day of a fresh pre-market
+ * analysis, which then takes the overnight trades up to the next open.
+ * Before a regular session has been seen the analysis says it has no prior
+ * day, rather than inventing one.
  */
 #ifndef TD_ANALYSIS_H
 #define TD_ANALYSIS_H
@@ -19,6 +26,7 @@
 
 #include "analytics/bars.h"
 #include "analytics/footprint.h"
+#include "analytics/premarket.h"
 #include "analytics/profile.h"
 #include "analytics/tpo.h"
 #include "core/config.h"
@@ -35,6 +43,12 @@ typedef struct td_studies {
 	td_tpo *tpo;            /* NULL until the first trade fixes its row size */
 	td_ticks tpo_row;       /* ticks per TPO row: about 0.05 % of the first price */
 	td_ns day_start, day_end; /* UTC bounds of the local day the ladder and profile cover */
+	td_premarket *pm;       /* overnight against the prior regular session */
+	td_profile *rth;        /* the current (or last) regular session's volume profile */
+	td_ticks rth_close;     /* its last price */
+	bool rth_open;          /* rth holds a session not yet rolled into pm's prior */
+	td_phase phase;         /* session phase of the last trade */
+	td_ns phase_end;        /* when that phase ends */
 } td_studies;
 
 typedef struct td_analysis td_analysis;

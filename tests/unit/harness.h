@@ -48,8 +48,9 @@ static int td_harness_drain(td_harness *h)
 	}
 }
 
-/* Record `minutes` of the simulator from `start` and load them into a fresh engine; curses in ASCII, no colour. */
-static int td_harness_open(td_harness *h, uint64_t seed, const char *market, const char *start, int minutes)
+/* Record `minutes` of the simulator from `start` on `date` and load them into a fresh engine; curses in ASCII, no colour. */
+static int td_harness_open_at(td_harness *h, uint64_t seed, const char *market, const char *date, const char *start,
+			      int minutes)
 {
 	memset(h, 0, sizeof(*h));
 	snprintf(h->dir, sizeof(h->dir), "/tmp/td_harness_XXXXXX");
@@ -61,7 +62,7 @@ static int td_harness_open(td_harness *h, uint64_t seed, const char *market, con
 	cfg.seed = seed;
 	snprintf(cfg.market, sizeof(cfg.market), "%s", market);
 	snprintf(cfg.start, sizeof(cfg.start), "%s", start);
-	snprintf(cfg.date, sizeof(cfg.date), "2026-11-20");
+	snprintf(cfg.date, sizeof(cfg.date), "%s", date);
 	char err[256], note[256];
 	uint64_t n;
 	if (td_record(&cfg, h->tape, 0, (td_ns)minutes * TD_NS_PER_MIN, &n, note, sizeof(note), err, sizeof(err)) < 0)
@@ -89,6 +90,12 @@ static int td_harness_open(td_harness *h, uint64_t seed, const char *market, con
 	h->view.analysis = td_engine_analysis(h->e);
 	h->view.ladder_px = TD_PX_NONE;
 	return 0;
+}
+
+/* The same on Friday 2026-11-20. */
+static int td_harness_open(td_harness *h, uint64_t seed, const char *market, const char *start, int minutes)
+{
+	return td_harness_open_at(h, seed, market, "2026-11-20", start, minutes);
 }
 
 /* Draw a pane's inside (w x rows) off-screen and copy each row's text, trailing blanks cut. */

@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "engine/analysis.h"
 
 static td_registry *reg;
@@ -106,11 +108,53 @@ static void test_batches_and_unwatched(void **state)
 	td_analysis_free(a);
 }
 
+/* Friday's regular session: 100 @ 570.00 and 300 @ 570.10.  Its volume
+ * profile: POC 570.10 (300 of 400), and 300 >= 70 % of 400 = 280, so the
+ * value area is that one row: VAH = VAL = 570.10; high 570.10, low 570.00,
+ * close 570.10.  Monday 08:00 New York (13:00Z) trades 50 @ 571.00, before
+ * the open: above the prior high, so a gap up. */
+static void test_prior_session_feeds_premarket(void **state)
+{
+	(void)state;
+	td_analysis *a = new_analysis();
+	td_studies *st = td_analysis_get(a, spy);
+	td_event evs[] = {
+		trade(spy, "2026-11-20T14:31:00Z", 57000, 100, TD_SIDE_BUY),
+		trade(spy, "2026-11-20T20:59:00Z", 57010, 300, TD_SIDE_SELL),
+	};
+	td_analysis_add(a, &evs[0]);
+	td_analysis_add(a, &evs[1]);
+	td_analysis_flush(a);
+	td_pm_report r;
+	td_premarket_report(st->pm, &r);
+	assert_true(r.missing & TD_PM_NO_PRIOR);
+	td_event mon = trade(spy, "2026-11-23T13:00:00Z", 57100, 50, TD_SIDE_BUY);
+	td_analysis_add(a, &mon);
+	td_analysis_flush(a);
+	td_premarket_report(st->pm, &r);
+	assert_false(r.missing & (TD_PM_NO_PRIOR | TD_PM_NO_PRIOR_VALUE | TD_PM_NO_PRIOR_RANGE | TD_PM_NO_PRIOR_CLOSE));
+	assert_false(r.missing & TD_PM_NO_OVERNIGHT);
+	assert_true(r.missing & TD_PM_NO_OPEN);
+	assert_int_equal(r.gap, TD_GAP_UP);
+	assert_int_equal(r.on_high, 57100);
+	assert_int_equal(r.on_volume, 50);
+	bool vah = false, close = false;
+	for (size_t i = 0; i < r.nlevels; i++) {
+		if (strcmp(r.levels[i].name, "prior VAH") == 0)
+			vah = r.levels[i].px == 57010;
+		if (strcmp(r.levels[i].name, "prior close") == 0)
+			close = r.levels[i].px == 57010;
+	}
+	assert_true(vah && close);
+	td_analysis_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_roll_resets_ladder_and_profile),
 		cmocka_unit_test(test_batches_and_unwatched),
+		cmocka_unit_test(test_prior_session_feeds_premarket),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
