@@ -113,9 +113,9 @@ $(B)/tests-tsan/%: tests/unit/%.c $(B)/libtapedeck-tsan.a
 	@$(if $(Q),echo "  TEST-TSAN $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(TSAN_FLAGS) $(TEST_CFLAGS) -o $@ $< $(B)/libtapedeck-tsan.a $(LDFLAGS) $(TEST_LIBS) $(LDLIBS)
 
-$(B)/bench: $(BENCH_SRC) $(B)/libtapedeck.a tests/bench/bench.h
+$(B)/bench: $(BENCH_SRC) $(B)/libtapedeck.a tests/bench/bench.h tests/unit/harness.h
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/bench -o $@ $(BENCH_SRC) $(B)/libtapedeck.a $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/bench -Itests/unit -o $@ $(BENCH_SRC) $(B)/libtapedeck.a $(LDFLAGS) $(LDLIBS)
 
 # Fuzzers (clang + libFuzzer); not part of check.  See tests/fuzz/README.md.
 FUZZ_SECONDS ?= 60

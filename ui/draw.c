@@ -66,9 +66,8 @@ int td_draw_right(WINDOW *w, int y, int x, int width, td_role role, const char *
 
 void td_draw_fill(WINDOW *w, int y, int x, int n, td_role role)
 {
-	wattrset(w, td_tui_attr(role));
-	for (int i = 0; i < n; i++)
-		mvwaddch(w, y, x + i, ' ');
+	if (n > 0)
+		mvwhline(w, y, x, ' ' | td_tui_attr(role), n);
 }
 
 /*

@@ -35,14 +35,15 @@ static td_role print_role(const td_view *v, const td_print *p)
 	return TD_ROLE_NORMAL;
 }
 
-/* One row: time, [symbol], price, size, side. */
-static void draw_print(const td_view *v, const tape *s, WINDOW *win, int y, int w, const td_print *p)
+/* One row: time, [symbol], price, size, side; utc_off is the zone's offset in seconds. */
+static void draw_print(const td_view *v, const tape *s, WINDOW *win, int y, int w, const td_print *p, int utc_off)
 {
 	char t[16], px[32], sz[32], line[160];
-	char hms[9];
-	const td_tz *tz = td_session_tz(v->session);
-	td_time_fmt_hms(tz, p->exch_ns, hms);
-	snprintf(t, sizeof(t), "%s.%03lld", hms, (long long)((p->exch_ns / TD_NS_PER_MS) % 1000));
+	int64_t ms = (p->exch_ns / TD_NS_PER_MS + (int64_t)utc_off * 1000) % (86400 * 1000LL);
+	if (ms < 0)
+		ms += 86400 * 1000LL;
+	snprintf(t, sizeof(t), "%02d:%02d:%02d.%03d", (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60),
+		 (int)(ms % 1000));
 	td_view_price(v, p->instr, p->px, px, sizeof(px));
 	td_fmt_int(p->size, sz, sizeof(sz));
 	char side = p->aggr == TD_SIDE_BUY ? 'B' : p->aggr == TD_SIDE_SELL ? 'S' : '-';
@@ -52,7 +53,7 @@ static void draw_print(const td_view *v, const tape *s, WINDOW *win, int y, int 
 	else if (w >= 33)
 		snprintf(line, sizeof(line), "%-12s %9s %8s %c", t, px, sz, side);
 	else
-		snprintf(line, sizeof(line), "%-8.8s %9s %7s %c", hms, px, sz, side);
+		snprintf(line, sizeof(line), "%-8.8s %9s %7s %c", t, px, sz, side);
 	td_draw_fill(win, y, 1, w, role);
 	td_draw_text(win, y, 1, w, role, line);
 }
@@ -62,13 +63,16 @@ static void tape_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 	tape *s = st;
 	size_t n = td_market_print_count(v->market), skipped = 0;
 	int y = 1;
+	/* One offset for the frame: the zone's rules are costly per row, and a
+	 * screenful of prints never straddles a daylight-saving change by much. */
+	int off = n ? td_tz_offset(td_session_tz(v->session), td_market_print(v->market, 0)->exch_ns) : 0;
 	for (size_t i = 0; i < n && y <= h; i++) {
 		const td_print *p = td_market_print(v->market, i);
 		if (!s->all && p->instr != v->selected)
 			continue;
 		if (skipped++ < s->skip)
 			continue;
-		draw_print(v, s, win, y++, w, p);
+		draw_print(v, s, win, y++, w, p, off);
 	}
 	if (y == 1)
 		td_draw_text(win, 1, 1, w, TD_ROLE_NOTE, "no prints yet");

@@ -60,6 +60,7 @@ int main(void)
 	td_bench_ring();
 	td_bench_engine();
 	td_bench_render();
+	td_bench_panes();
 	td_bench_replay();
 	td_bench_bars();
 	td_bench_footprint();

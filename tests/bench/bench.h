@@ -21,5 +21,6 @@ void td_bench_profile(void);
 void td_bench_indicators(void);
 void td_bench_orderflow(void);
 void td_bench_analytics(void);
+void td_bench_panes(void);
 
 #endif

@@ -36,7 +36,7 @@ typedef struct td_harness {
 } td_harness;
 
 /* Replay every event of the tape into the engine. */
-static int td_harness_drain(td_harness *h)
+static inline int td_harness_drain(td_harness *h)
 {
 	for (;;) {
 		bool done = td_feed_get_stats(td_engine_feed(h->e)).done;
@@ -49,7 +49,7 @@ static int td_harness_drain(td_harness *h)
 }
 
 /* Record `minutes` of the simulator from `start` on `date` and load them into a fresh engine; curses in ASCII, no colour. */
-static int td_harness_open_at(td_harness *h, uint64_t seed, const char *market, const char *date, const char *start,
+static inline int td_harness_open_at(td_harness *h, uint64_t seed, const char *market, const char *date, const char *start,
 			      int minutes)
 {
 	memset(h, 0, sizeof(*h));
@@ -93,13 +93,13 @@ static int td_harness_open_at(td_harness *h, uint64_t seed, const char *market, 
 }
 
 /* The same on Friday 2026-11-20. */
-static int td_harness_open(td_harness *h, uint64_t seed, const char *market, const char *start, int minutes)
+static inline int td_harness_open(td_harness *h, uint64_t seed, const char *market, const char *start, int minutes)
 {
 	return td_harness_open_at(h, seed, market, "2026-11-20", start, minutes);
 }
 
 /* Draw a pane's inside (w x rows) off-screen and copy each row's text, trailing blanks cut. */
-static void td_harness_draw(td_harness *h, const td_pane_ops *ops, void *st, int w, int rows,
+static inline void td_harness_draw(td_harness *h, const td_pane_ops *ops, void *st, int w, int rows,
 			    char text[][TD_HARNESS_COLS])
 {
 	WINDOW *win = newwin(rows + 2, w + 2, 0, 0);
@@ -114,7 +114,7 @@ static void td_harness_draw(td_harness *h, const td_pane_ops *ops, void *st, int
 	delwin(win);
 }
 
-static void td_harness_close(td_harness *h)
+static inline void td_harness_close(td_harness *h)
 {
 	td_tui_close();
 	td_engine_free(h->e);
