@@ -6,7 +6,8 @@
  * side.  Diagonal imbalances colour the traded cells, stacked ones stand out.
  * A marker column shows the last price (>) and the point of control (P),
  * VWAP (W) and value-area edges (H, L).  The cursor row is a price the order
- * ticket will start from.
+ * ticket will start from.  The last row carries the order flow: VPIN, the
+ * top-10 book imbalance, sweeps, blocks and large lots.
  */
 #include <math.h>
 #include <stdio.h>
@@ -181,6 +182,38 @@ static void draw_cell(WINDOW *win, int y, int x, lcol c, const frame *f, const t
 	}
 }
 
+/* The order-flow line under the ladder: VPIN, book imbalance, sweeps, blocks. */
+static void flow_line(const frame *f, const td_view *v, char *buf, size_t n)
+{
+	const td_studies *st = f->st;
+	double imb = 0;
+	char ib[16] = "-";
+	if (td_orderflow_imbalance(f->q->bids.size, (size_t)f->q->bids.n, f->q->asks.size, (size_t)f->q->asks.n, 10,
+				   &imb) == 0)
+		snprintf(ib, sizeof(ib), "%+.2f", imb);
+	if (!st->of) {
+		snprintf(buf, n, "book imb %s | VPIN and sweeps start 30 min into the regular session", ib);
+		return;
+	}
+	double vpin;
+	uint64_t have;
+	char vp[64], bucket[16], sw[96] = "";
+	td_fmt_compact((double)st->of_bucket, bucket, sizeof(bucket));
+	if (td_orderflow_vpin(st->of, &vpin, &have))
+		snprintf(vp, sizeof(vp), "VPIN %.3f (bucket %s)", vpin, bucket);
+	else
+		snprintf(vp, sizeof(vp), "VPIN - (%llu of 50 buckets of %s)", (unsigned long long)have, bucket);
+	if (st->sweeps) {
+		char px[32], size[24];
+		td_view_price(v, f->ins->id, st->last_sweep.end_px, px, sizeof(px));
+		td_fmt_int(st->last_sweep.size, size, sizeof(size));
+		snprintf(sw, sizeof(sw), ", last %s %d lv to %s x%s", st->last_sweep.side == TD_SIDE_BUY ? "B" : "S",
+			 st->last_sweep.levels, px, size);
+	}
+	snprintf(buf, n, "%s | book imb %s | sweeps %llu%s | blocks %llu | large %llu", vp, ib,
+		 (unsigned long long)st->sweeps, sw, (unsigned long long)st->blocks, (unsigned long long)st->large);
+}
+
 /* Keep the cursor and the window of rows sensible for this frame. */
 static void place_rows(ladder *l, const frame *f, int rows)
 {
@@ -208,7 +241,8 @@ static void ladder_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 	f.ago = l->bars ? l->ago : TD_FP_SESSION;
 	bool show[NLCOLS];
 	choose(w, show);
-	int rows = h - 1 < MAX_ROWS ? h - 1 : MAX_ROWS;
+	bool footer = h >= 10;
+	int rows = h - 1 - footer < MAX_ROWS ? h - 1 - footer : MAX_ROWS;
 	place_rows(l, &f, rows);
 	markers(&f, l);
 	td_fp_cell cells[MAX_ROWS];
@@ -227,6 +261,11 @@ static void ladder_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 			continue;
 		td_draw_right(win, 1, x, c == LC_BAR ? 6 : lcols[c].width, TD_ROLE_HEADER, lcols[c].head);
 		x += lcols[c].width + 1;
+	}
+	if (footer) {
+		char line[256];
+		flow_line(&f, v, line, sizeof(line));
+		td_draw_text(win, h, 1, w, TD_ROLE_DIM, line);
 	}
 	for (int r = 0; r < rows; r++) {
 		td_fp_cell cell = (size_t)r < n ? cells[r] : (td_fp_cell){ .px = l->top - r };

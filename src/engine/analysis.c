@@ -24,6 +24,7 @@ struct td_analysis {
 	const td_registry *reg;     /* borrowed */
 	td_fp_params fp;            /* footprint parameters for every instrument */
 	td_tpo_params tpo;          /* TPO parameters, row size set per instrument */
+	int64_t block_size;         /* prints of at least this size are blocks (ui.large_print) */
 	int16_t *index;             /* registry id -> slot, or -1 */
 	size_t nids;
 	slot *slots;
@@ -58,6 +59,7 @@ static void set_params(td_analysis *a, const td_config *cfg)
 	a->tpo.period_ns = (td_ns)cfg->tpo_period * TD_NS_PER_MIN;
 	a->tpo.ib_periods = (unsigned)cfg->ib_periods;
 	a->tpo.va_pct = (unsigned)cfg->value_area;
+	a->block_size = cfg->large_print;
 }
 
 /* Bars, footprint and profile for one instrument (the TPO waits for a price). */
@@ -66,6 +68,7 @@ static int open_studies(td_analysis *a, td_studies *st, uint32_t id, char *err, 
 	st->instr = id;
 	st->day_start = st->day_end = INT64_MIN;
 	st->phase_end = INT64_MIN;
+	st->warm_end = INT64_MIN;
 	st->rth_close = TD_PX_NONE;
 	td_bars_params bp = { .session = a->session, .all_hours = true };
 	td_profile_params pp = { .row_ticks = 1, .max_rows = PROFILE_MAX_ROWS };
@@ -85,6 +88,7 @@ static void close_studies(td_studies *st)
 	td_profile_free(st->profile);
 	td_profile_free(st->rth);
 	td_premarket_free(st->pm);
+	td_orderflow_free(st->of);
 	td_tpo_free(st->tpo);
 }
 
@@ -171,6 +175,40 @@ static void roll_session(td_analysis *a, td_studies *st)
 	st->rth_open = false;
 }
 
+/* Measure the first 30 regular minutes, then start the order flow with V = estimated day / 50. */
+static void warm_orderflow(td_analysis *a, td_studies *st, const td_trade *t)
+{
+	if (st->warm_end == INT64_MIN)
+		st->warm_end = t->ts + 30 * TD_NS_PER_MIN;
+	if (t->ts < st->warm_end) {
+		st->warm_volume += t->size;
+		return;
+	}
+	int64_t halves = (a->session->close_tod - a->session->open_tod) / (30 * TD_NS_PER_MIN);
+	td_orderflow_params p = { .bucket_volume = st->warm_volume * halves / 50, .block_size = a->block_size };
+	if (p.bucket_volume < 1)
+		p.bucket_volume = 1;
+	char err[128];
+	st->of = td_orderflow_new(&p, err, sizeof(err));
+	st->of_bucket = p.bucket_volume;
+}
+
+/* One print through the order flow; counts what it found. */
+static void add_orderflow(td_studies *st, const td_trade *t)
+{
+	td_orderflow_out out;
+	if (td_orderflow_add_trade(st->of, t, &out) < 0)
+		return;
+	st->blocks += (out.flags & TD_OF_BLOCK) != 0;
+	st->large += (out.flags & TD_OF_LARGE) != 0;
+	if (out.flags & TD_OF_SWEEP_START) {
+		st->sweeps++;
+		st->last_sweep = out.sweep;
+	}
+	if (out.flags & TD_OF_SWEEP_END)
+		st->last_sweep = out.sweep;
+}
+
 /* Regular-hours profile and the pre-market analysis, trade by trade (phases cached). */
 static void feed_sessions(td_analysis *a, td_studies *st, const td_trade *t, size_t n)
 {
@@ -187,7 +225,11 @@ static void feed_sessions(td_analysis *a, td_studies *st, const td_trade *t, siz
 			st->rth_open = true;
 			td_profile_add(st->rth, &t[i]);
 			st->rth_close = t[i].px;
+			if (!st->of)
+				warm_orderflow(a, st, &t[i]);
 		}
+		if (st->of)
+			add_orderflow(st, &t[i]);
 		td_premarket_add(st->pm, &t[i]);
 	}
 }

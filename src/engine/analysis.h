@@ -17,6 +17,12 @@
  * analysis, which then takes the overnight trades up to the next open.
  * Before a regular session has been seen the analysis says it has no prior
  * day, rather than inventing one.
+ *
+ * Order flow: VPIN needs a bucket size, the paper's average daily volume /
+ * 50.  With no history, the daily volume is estimated from the first 30
+ * regular minutes seen (times the session's half-hours), so VPIN starts 30
+ * minutes into the first regular session; sweeps, blocks (prints of at least
+ * ui.large_print) and large lots are counted from then on too.
  */
 #ifndef TD_ANALYSIS_H
 #define TD_ANALYSIS_H
@@ -26,6 +32,7 @@
 
 #include "analytics/bars.h"
 #include "analytics/footprint.h"
+#include "analytics/orderflow.h"
 #include "analytics/premarket.h"
 #include "analytics/profile.h"
 #include "analytics/tpo.h"
@@ -49,6 +56,12 @@ typedef struct td_studies {
 	bool rth_open;          /* rth holds a session not yet rolled into pm's prior */
 	td_phase phase;         /* session phase of the last trade */
 	td_ns phase_end;        /* when that phase ends */
+	td_orderflow *of;       /* NULL until the VPIN bucket size is known */
+	int64_t of_bucket;      /* the VPIN bucket volume chosen */
+	int64_t warm_volume;    /* regular volume seen while estimating it */
+	td_ns warm_end;         /* end of the 30 minutes measured, or INT64_MIN before */
+	uint64_t sweeps, blocks, large;  /* counted since the order flow started */
+	td_orderflow_sweep last_sweep;   /* valid when sweeps > 0 */
 } td_studies;
 
 typedef struct td_analysis td_analysis;

@@ -149,12 +149,39 @@ static void test_prior_session_feeds_premarket(void **state)
 	td_analysis_free(a);
 }
 
+/* One trade of 100 a minute from 09:30 (14:30Z) to 09:59: 3,000 shares in
+ * the first 30 minutes.  The US session has 390 / 30 = 13 half-hours, so
+ * the estimated day is 39,000 and the VPIN bucket 39,000 / 50 = 780.  The
+ * order flow starts with the first trade at or after 10:00. */
+static void test_vpin_bucket_from_first_half_hour(void **state)
+{
+	(void)state;
+	td_analysis *a = new_analysis();
+	td_studies *st = td_analysis_get(a, spy);
+	for (int m = 0; m < 30; m++) {
+		td_event e = trade(spy, "2026-11-20T14:30:00Z", 57000, 100, TD_SIDE_BUY);
+		e.exch_ns += (td_ns)m * TD_NS_PER_MIN;
+		td_analysis_add(a, &e);
+	}
+	td_analysis_flush(a);
+	assert_null(st->of);
+	td_event ten = trade(spy, "2026-11-20T15:00:00Z", 57001, 1000, TD_SIDE_BUY);
+	td_analysis_add(a, &ten);
+	td_analysis_flush(a);
+	assert_non_null(st->of);
+	assert_int_equal(st->of_bucket, 780);
+	/* the 10:00 print, 1,000 >= ui.large_print (1,000), is a block */
+	assert_int_equal(st->blocks, 1);
+	td_analysis_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_roll_resets_ladder_and_profile),
 		cmocka_unit_test(test_batches_and_unwatched),
 		cmocka_unit_test(test_prior_session_feeds_premarket),
+		cmocka_unit_test(test_vpin_bucket_from_first_half_hour),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,7 +67,9 @@ static void test_rows_agree_with_studies(void **state)
 	assert_non_null(strstr(text[0], "Sold"));
 	const td_quote_state *q = td_market_get(h.view.market, h.view.selected);
 	int marked = -1;
-	for (int r = 1; r < 40; r++) {
+	/* row 0 is the header and row 39 the order-flow line */
+	assert_non_null(strstr(text[39], "book imb"));
+	for (int r = 1; r < 39; r++) {
 		long px = row_price(text[r]);
 		assert_true(px > 0);
 		if (r > 1)
