@@ -12,6 +12,9 @@
 
 static const td_layout_def layouts[] = {
 	{ "default", "v(watchlist=6,h(ladder:5,tape:4,book:3))", "watchlist on top; ladder, tape and book below" },
+	{ "flow", "v(watchlist=6,h(ladder:2,fpchart:5))", "the ladder beside the footprint chart" },
+	{ "auction", "v(watchlist=6,h(tpo:4,v(chart:3,premarket:2):5))", "TPO profile, chart and pre-market summary" },
+	{ "chart", "v(watchlist=6,h(chart:3,tape:1))", "a large chart with the tape" },
 	{ "wide", "h(v(watchlist=6,ladder):5,v(book:1,tape:2):4)", "watchlist over the ladder; book over tape" },
 	{ "tape", "v(watchlist=6,tape)", "watchlist and a tall tape" },
 };

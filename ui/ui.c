@@ -26,7 +26,10 @@
 #define MSG_NS (5 * TD_NS_PER_SEC)
 #define PROMPT_MAX 128
 
-static const td_pane_ops *const pane_table[] = { &td_pane_watchlist, &td_pane_ladder, &td_pane_tape, &td_pane_book };
+static const td_pane_ops *const pane_table[] = {
+	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
+	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
+};
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
 typedef struct pane_inst {

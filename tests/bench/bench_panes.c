@@ -33,8 +33,8 @@ void td_bench_panes(void)
 		printf("panes: cannot set up the harness\n");
 		return;
 	}
-	static const td_pane_ops *const panes[] = { &td_pane_ladder, &td_pane_premarket, &td_pane_watchlist,
-						    &td_pane_tape, &td_pane_book };
+	static const td_pane_ops *const panes[] = { &td_pane_ladder, &td_pane_tpo, &td_pane_fpchart, &td_pane_chart,
+						    &td_pane_premarket, &td_pane_watchlist, &td_pane_tape, &td_pane_book };
 	double us[sizeof(panes) / sizeof(panes[0])];
 	for (size_t i = 0; i < sizeof(panes) / sizeof(panes[0]); i++)
 		us[i] = per_frame(&h, panes[i]);

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 29
+plan 33
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -215,7 +215,8 @@ start 200 50 $UTF8 -- --seed 1 --speed 20 --start 09:40
 # One frame: the ladder's rows are consecutive ticks, and its ">" row is
 # the watchlist's last price.
 ladder_rows() {
-	screen | sed 's/│/|/g' | awk '/Ladder: SPY/ { on = 1; next } on && /^└/ { on = 0 } on' | sed -n '2,$p'
+	screen | sed 's/│/|/g' | awk '/Ladder: SPY/ { on = 1; next } on && /^└/ { on = 0 } on' | sed -n '2,$p' |
+		grep -v 'book imb'
 }
 ladder_consistent() {
 	last=$(screen | sed 's/│/|/g' | sed -n 's/^|>SPY *\([0-9][0-9.]*\) .*/\1/p')
@@ -231,4 +232,18 @@ ok $? "moving the ladder cursor shows the cursor price in the title" "$(screen |
 keys b
 eventually 5 "screen | grep -Eq 'Ladder: SPY bar [0-9]{2}:[0-9]{2} delta'"
 ok $? "b switches the ladder to the current footprint bar" "$(screen | grep Ladder)"
+keys q; wait_exit 10 >/dev/null
+
+# --- the analysis layouts --------------------------------------------------
+start 200 50 $UTF8 -- --seed 1 --speed 30 --start 09:29 --layout flow
+eventually 15 "screen | grep -q '┌ Ladder: SPY' && screen | grep -Eq '┌ Footprint: SPY 5m +[0-9]+ bars'"
+ok $? "the flow layout shows the ladder beside the footprint chart" "$(screen | grep '┌')"
+keys : l a y o u t Space a u c t i o n Enter
+eventually 15 "screen | grep -q '┌ TPO: SPY' && screen | grep -q 'Chart: SPY 5m' && screen | grep -q 'Pre-market: SPY'"
+ok $? ":layout auction shows the TPO profile, the chart and the pre-market summary" "$(screen | grep '┌')"
+keys Tab Tab t
+eventually 5 "screen | grep -q 'Chart: SPY 15m'"
+ok $? "t in the chart switches it to 15-minute bars" "$(screen | grep 'Chart')"
+eventually 5 "screen | grep -q 'Bias: ' && screen | grep -q 'no prior regular session seen yet'"
+ok $? "the pre-market summary says the prior day is missing instead of inventing it" "$(screen | grep -A12 'Pre-market')"
 keys q; wait_exit 10 >/dev/null

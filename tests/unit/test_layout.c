@@ -13,8 +13,12 @@ static const td_layout_pane panes[] = {
 	{ "tape", 26, 5, 3 },
 	{ "book", 32, 8, 4 },
 	{ "ladder", 34, 8, 2 },
+	{ "fpchart", 30, 8, 5 },
+	{ "tpo", 24, 8, 6 },
+	{ "chart", 30, 10, 4 },
+	{ "premarket", 40, 8, 7 },
 };
-#define NP 4
+#define NP 8
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
