@@ -44,7 +44,7 @@ static const char *const td_az_tf_names[TD_BARS_NTF] = { "1m", "5m", "15m", "30m
 
 enum {
 	OPT_IN = 256, OPT_SYMBOL, OPT_TF, OPT_FORMAT, OPT_IND, OPT_MARKET, OPT_HOURS, OPT_ROWS,
-	OPT_ROW, OPT_VA, OPT_TOL, OPT_SWING, OPT_STRICT, OPT_HELP
+	OPT_ROW, OPT_VA, OPT_TOL, OPT_SWING, OPT_STRICT, OPT_FROM, OPT_TO, OPT_HELP
 };
 
 static const struct option td_az_long_opts[] = {
@@ -61,6 +61,8 @@ static const struct option td_az_long_opts[] = {
 	{ "tol", required_argument, NULL, OPT_TOL },
 	{ "swing", required_argument, NULL, OPT_SWING },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -85,6 +87,8 @@ static void td_az_usage(FILE *f)
 	      "  --tol N               levels: merge levels N ticks apart (default 2)\n"
 	      "  --swing N             levels: bars each side of a swing point (default 5)\n"
 	      "  --ind SPEC            indicators, e.g. ema:20,rsi:14,macd:12:26:9,bb:20:2\n"
+	      "  --from T, --to T      keep trades from T up to (not including) T, ISO-8601;\n"
+	      "                        with profile: the volume profile of any time range\n"
 	      "  --strict              skipped bad input lines make the exit status 1\n"
 	      "\n"
 	      "exit status: 0 done, 1 bad input or data, 2 bad usage.  See doc/analyze.md.\n",
@@ -184,6 +188,16 @@ static int td_az_apply_opt(td_az_opts *o, int opt, const char *arg)
 			return td_az_bad_usage("bad --swing '%s': expected 1 to 1000 bars", arg);
 		o->swing = (unsigned)v;
 		return 0;
+	case OPT_FROM:
+	case OPT_TO: {
+		const char *why;
+		td_ns t;
+		if (td_time_parse_iso(arg, &t, &why) < 0)
+			return td_az_bad_usage("bad --%s '%s': %s (expected ISO-8601, e.g. 2026-11-20T10:00:00-05:00)",
+					       opt == OPT_FROM ? "from" : "to", arg, why);
+		*(opt == OPT_FROM ? &o->from : &o->to) = t;
+		return 0;
+	}
 	default:
 		return 2;
 	}
@@ -193,7 +207,7 @@ static int td_az_apply_opt(td_az_opts *o, int opt, const char *arg)
 static int td_az_parse(int argc, char **argv, td_az_opts *o, const struct td_az_cmd **cmd)
 {
 	*o = (td_az_opts){ .session = td_session_find("us"), .tf = TD_BARS_5M, .format = AZ_CSV,
-			.row_ticks = 1, .va_pct = 70, .tol = 2, .swing = 5 };
+			.row_ticks = 1, .va_pct = 70, .tol = 2, .swing = 5, .from = INT64_MIN, .to = INT64_MAX };
 	if (argc < 2)
 		return td_az_bad_usage("analyze needs a subcommand: bars, footprint, profile, premarket, levels or indicators");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -389,12 +403,12 @@ static void td_az_report_damage(const td_az_opts *o, td_replay *r, int st, size_
 	}
 }
 
-/* Keep only the trades of id in v (in place). */
-static void td_az_vec_narrow(td_az_vec *v, uint32_t id)
+/* Keep only the trades of id within [from, to) in v (in place). */
+static void td_az_vec_narrow(td_az_vec *v, uint32_t id, td_ns from, td_ns to)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < v->n; i++)
-		if (v->id[i] == id)
+		if (v->id[i] == id && v->t[i].ts >= from && v->t[i].ts < to)
 			v->t[k++] = v->t[i];
 	v->n = k;
 }
@@ -434,10 +448,11 @@ int td_az_trades_load(const td_az_opts *o, td_az_trades *out, int *warn_status)
 		rc = 1;
 	}
 	if (rc == 0) {
-		td_az_vec_narrow(&v, id);
+		td_az_vec_narrow(&v, id, o->from, o->to);
 		out->ins = td_registry_get(out->reg, id);
 		if (v.n == 0) {
-			td_az_error("%s holds no trades of '%s'", o->in, out->ins->symbol);
+			td_az_error("%s holds no trades of '%s'%s", o->in, out->ins->symbol,
+				    o->from != INT64_MIN || o->to != INT64_MAX ? " between --from and --to" : "");
 			rc = 1;
 		}
 	}

@@ -44,6 +44,7 @@ typedef struct td_az_opts {
 	unsigned va_pct;            /* --va: value-area percent, 1..100 */
 	int64_t tol;                /* --tol: level merge tolerance in ticks, >= 0 */
 	unsigned swing;             /* --swing: bars each side of a swing point */
+	td_ns from, to;             /* --from/--to: keep trades in [from, to); INT64_MIN/MAX = open */
 } td_az_opts;
 
 /* The chosen instrument's trades, in time order. */

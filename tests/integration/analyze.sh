@@ -17,7 +17,7 @@ if ! "$BIN" analyze --help 2>/dev/null | grep -q "tapedeck analyze bars"; then
 	exit 0
 fi
 
-plan 43
+plan 45
 
 # same TEXT: the last command's stdout equals TEXT exactly.
 # json EXPR: evaluate a Python boolean over the JSON document d read from $S/out.
@@ -331,3 +331,16 @@ check "an unknown subcommand" 2 "unknown analyze subcommand 'candles'" candles -
 out=$("$BIN" analyze bars --in "$S/nope.csv" --format json 2>/dev/null)
 [ -z "$out" ]
 ok $? "nothing on stdout when nothing could be computed" "$out"
+
+# ---- --from/--to: the volume profile of a time range ------------------------
+# From 13:33:00Z up to 13:38:00Z of t6.csv: 9.99x30, 10.01x20, 10.05x40 = 90.
+# POC 10.05 (40).  Nothing above it; below, pairs of rows: 10.04+10.03 = 0
+# (40), 10.02+10.01 = 20 (60 < 63 = 70 % of 90), 10.00+9.99 = 30 (90): VA
+# 9.99..10.05, holding 90.
+out=$("$BIN" analyze profile --in "$S/t6.csv" --rows summary --from 2024-03-15T13:33:00Z --to 2024-03-15T09:38:00-04:00 | tail -n 1)
+[ "$out" = "2024-03-15,3,90,10.05,9.99,10.05,10.05,9.99,40,90" ]
+ok $? "profile --from/--to: the value area of a time range" "$out"
+
+out=$("$BIN" analyze profile --in "$S/t6.csv" --from yesterday 2>&1); st=$?
+[ $st -eq 2 ] && echo "$out" | grep -q "bad --from 'yesterday'"
+ok $? "a bad --from is a usage error naming the value" "$out"
