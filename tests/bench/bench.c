@@ -68,5 +68,9 @@ int main(void)
 	td_bench_indicators();
 	td_bench_orderflow();
 	td_bench_analytics();
+	td_bench_bsm();
+	td_bench_iv();
+	td_bench_american();
+	td_bench_chain();
 	return 0;
 }

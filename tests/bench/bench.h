@@ -22,5 +22,9 @@ void td_bench_indicators(void);
 void td_bench_orderflow(void);
 void td_bench_analytics(void);
 void td_bench_panes(void);
+void td_bench_bsm(void);
+void td_bench_iv(void);
+void td_bench_american(void);
+void td_bench_chain(void);
 
 #endif

@@ -1,0 +1,131 @@
+/*
+ * Chain statistics speed: one recompute of every statistic over a synthetic
+ * chain of 10,000 contracts (20 expiries x 250 strikes x call and put), IV,
+ * delta and gamma given (the IV solve and Greeks are the pricer's and are
+ * not timed here).  Printed: the statistics without the zero-gamma search,
+ * the same on a shuffled input (the sort's worst case here), and with the
+ * search, whose cost is gamma_at calls: a Black-Scholes gamma here, as the
+ * pricer would give.  The machine is shared, so the fastest run is printed
+ * beside the mean.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "options/chain.h"
+
+#define EXPIRIES 20
+#define STRIKES 250
+#define N (EXPIRIES * STRIKES * 2)
+
+typedef struct synth {
+	td_chain_contract c[N];
+	double T[N];  /* years, per contract, for gamma_at */
+	td_chain_tenor tn[EXPIRIES];
+} synth;
+
+static double norm_pdf(double x)
+{
+	return exp(-x * x / 2) / sqrt(2 * M_PI);
+}
+
+/* Black-Scholes d1 with r = q = 0. */
+static double d1(double S, double K, double T, double v)
+{
+	return (log(S / K) + v * v * T / 2) / (v * sqrt(T));
+}
+
+/* gamma_at for the synthetic chain: Black-Scholes gamma at the contract's own IV. */
+static double bsm_gamma_at(void *ctx, size_t i, double s)
+{
+	const synth *sy = ctx;
+	const td_chain_contract *k = &sy->c[i];
+	double T = sy->T[i];
+	return norm_pdf(d1(s, k->strike, T, k->iv)) / (s * k->iv * sqrt(T));
+}
+
+/* A chain around spot 5000, strikes every 5 points, a smile in IV, OI and volume from a xorshift. */
+static void build(synth *sy, double S)
+{
+	uint64_t x = 88172645463325252ull;
+	size_t n = 0;
+	for (int e = 0; e < EXPIRIES; e++) {
+		double T = (e + 1) * 7.0 / 365;
+		sy->tn[e] = (td_chain_tenor){ 20000 + e * 7, T, NAN };
+		for (int j = 0; j < STRIKES; j++) {
+			double K = S - 5.0 * STRIKES / 2 + 5.0 * j;
+			for (int side = 0; side < 2; side++, n++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				td_right r = side ? TD_PUT : TD_CALL;
+				double m = log(K / S), iv = 0.18 - 0.3 * m + 0.8 * m * m, dd = d1(S, K, T, iv);
+				double delta = r == TD_CALL ? 0.5 * erfc(-dd / M_SQRT2) : -0.5 * erfc(dd / M_SQRT2);
+				double oi = (double)(x % 5000), vol = (double)(x >> 16 & 1023);
+				sy->c[n] = (td_chain_contract){
+					.expiry = sy->tn[e].expiry, .right = r, .strike = K,
+					.bid = 10, .ask = 10.5, .last = 10.2, .volume = vol, .oi = oi,
+					.prev_oi = oi + (double)(x >> 32 & 63) - 32, .prev_close = 10 + (double)(x >> 40 & 7) / 8 - 0.5,
+					.iv = iv, .delta = delta, .gamma = norm_pdf(dd) / (S * iv * sqrt(T)),
+					.avg_volume = (double)(x >> 48 & 511),
+				};
+				sy->T[n] = T;
+			}
+		}
+	}
+}
+
+/* Mean and fastest seconds of reps recomputes. */
+static double timed(td_chain *ch, const td_chain_contract *c, const td_chain_params *p, int reps, double *best)
+{
+	double sum = 0;
+	*best = 1e9;
+	for (int k = 0; k < reps; k++) {
+		double t0 = td_bench_seconds();
+		if (td_chain_stats(ch, c, N, p) != 0) {
+			printf("chain: %s\n", td_chain_error(ch));
+			return NAN;
+		}
+		double dt = td_bench_seconds() - t0;
+		sum += dt;
+		*best = dt < *best ? dt : *best;
+	}
+	return sum / reps;
+}
+
+void td_bench_chain(void)
+{
+	const double S = 5000;
+	synth *sy = malloc(sizeof(*sy));
+	td_chain_contract *shuf = malloc(sizeof(sy->c));
+	td_chain *ch = td_chain_new(N, EXPIRIES);
+	if (!sy || !shuf || !ch) {
+		printf("chain: out of memory\n");
+		goto out;
+	}
+	build(sy, S);
+	for (size_t i = 0; i < N; i++) /* a fixed shuffle: stride 7919 is coprime with 10,000 */
+		shuf[i] = sy->c[i * 7919 % N];
+
+	td_chain_params p;
+	td_chain_params_init(&p, S, 100);
+	p.tenors = sy->tn;
+	p.n_tenors = EXPIRIES;
+	double best, mean = timed(ch, sy->c, &p, 200, &best);
+	printf("chain stats (%d contracts, %d expiries, sorted input, no zero-gamma): %.0f us (fastest %.0f us)\n", N,
+	       EXPIRIES, mean * 1e6, best * 1e6);
+	mean = timed(ch, shuf, &p, 200, &best);
+	printf("chain stats (shuffled input, no zero-gamma): %.0f us (fastest %.0f us)\n", mean * 1e6, best * 1e6);
+
+	p.gamma_at = bsm_gamma_at;
+	p.gamma_ctx = sy;
+	mean = timed(ch, sy->c, &p, 20, &best);
+	const td_chain_flip *f = &td_chain_totals(ch)->flip;
+	printf("chain stats with zero-gamma search (grid %d, tol %g): %.0f us (fastest %.0f us), %llu gamma_at calls, "
+	       "%.1f ns per call with the statistics; flip at %.1f (spot %.0f)\n",
+	       p.flip_steps, p.flip_tol, mean * 1e6, best * 1e6, (unsigned long long)f->evals,
+	       best / (double)f->evals * 1e9, f->spot, S);
+out:
+	td_chain_free(ch);
+	free(shuf);
+	free(sy);
+}
