@@ -14,49 +14,6 @@
 static td_harness h;
 static char text[H_MAX][TD_HARNESS_COLS];
 
-/* td_harness_open on another date: record `minutes` of the simulator from date and start. */
-static int open_on(td_harness *hh, const char *date, const char *start, int minutes)
-{
-	memset(hh, 0, sizeof(*hh));
-	snprintf(hh->dir, sizeof(hh->dir), "/tmp/td_harness_XXXXXX");
-	if (!mkdtemp(hh->dir))
-		return -1;
-	snprintf(hh->tape, sizeof(hh->tape), "%s/s.tape", hh->dir);
-	td_config cfg;
-	td_config_defaults(&cfg);
-	cfg.seed = 1;
-	snprintf(cfg.market, sizeof(cfg.market), "us");
-	snprintf(cfg.start, sizeof(cfg.start), "%s", start);
-	snprintf(cfg.date, sizeof(cfg.date), "%s", date);
-	char err[256], note[256];
-	uint64_t n;
-	if (td_record(&cfg, hh->tape, 0, (td_ns)minutes * TD_NS_PER_MIN, &n, note, sizeof(note), err, sizeof(err)) < 0)
-		return -1;
-	snprintf(cfg.feed, sizeof(cfg.feed), "replay:%s", hh->tape);
-	cfg.speed = 0;
-	hh->e = td_engine_new(&cfg, err, sizeof(err));
-	if (!hh->e || td_engine_start(hh->e, err, sizeof(err)) < 0 || td_harness_drain(hh) < 0)
-		return -1;
-	hh->out = tmpfile();
-	hh->in = fopen("/dev/null", "r");
-	setenv("LINES", "100", 1);
-	setenv("COLUMNS", "250", 1);
-	if (!hh->out || !hh->in || td_tui_open(hh->out, hh->in, "xterm", true, true, err, sizeof(err)) < 0)
-		return -1;
-	td_theme *t = td_theme_builtin();
-	td_tui_apply_theme(t);
-	td_theme_free(t);
-	hh->view.market = td_engine_market(hh->e);
-	hh->view.rates = td_engine_rates_get(hh->e);
-	hh->view.session = td_engine_session(hh->e);
-	hh->view.cfg = td_engine_config(hh->e);
-	hh->view.nwatch = td_engine_watchlist(hh->e, &hh->view.watch);
-	hh->view.selected = hh->view.watch[0];
-	hh->view.analysis = td_engine_analysis(hh->e);
-	hh->view.ladder_px = TD_PX_NONE;
-	return 0;
-}
-
 static int setup_day(void **state)
 {
 	(void)state;
@@ -79,7 +36,7 @@ static int setup_premarket(void **state)
 static int setup_two_days(void **state)
 {
 	(void)state;
-	return open_on(&h, "2026-11-19", "15:00", 1200);
+	return td_harness_open_at(&h, 1, "us", "2026-11-19", "15:00", 1200);
 }
 
 static int teardown(void **state)
