@@ -18,6 +18,7 @@
 #include "core/session.h"
 #include "engine/analyze.h"
 #include "engine/engine.h"
+#include "engine/options_cli.h"
 #include "engine/record.h"
 #include "keymap.h"
 #include "tui.h"
@@ -79,6 +80,7 @@ static void usage(FILE *f)
 	fputs("usage: tapedeck [OPTIONS]\n"
 	      "       tapedeck record --out FILE [--events N] [--duration MIN] [OPTIONS]\n"
 	      "       tapedeck analyze bars|footprint|profile|premarket|levels|indicators ... (see doc/analyze.md)\n"
+	      "       tapedeck options price|iv|greeks --in FILE.csv [--format csv|json] (see doc/options.md)\n"
 	      "\n"
 	      "A keyboard-driven terminal trading workstation.  With nothing configured it\n"
 	      "opens on the built-in simulated market.  Press ? inside for the keys.\n"
@@ -305,6 +307,8 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (argc > 1 && strcmp(argv[1], "analyze") == 0)
 		return td_analyze_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "options") == 0)
+		return td_options_main(argc - 1, argv + 1);
 	cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	if (rc >= 0)
