@@ -78,7 +78,7 @@ static const td_option td_options[] = {
 	  "time multiplier: 1 = real time, 10 = ten times faster, max = as fast as possible" },
 	{ "feed", "start", TD_OPT_STRING, TD_FIELD(start, char *), 0, 0, NULL,
 	  td_check_hms, "HH:MM or HH:MM:SS, or empty", "",
-	  "local time of day to start at; empty = 5 minutes before the open" },
+	  "local time of day to start at; empty = the regular open" },
 	{ "feed", "date", TD_OPT_STRING, TD_FIELD(date, char *), 0, 0, NULL,
 	  td_check_date, "YYYY-MM-DD, or empty", "",
 	  "session date; empty = today (the last weekday at a weekend)" },

@@ -23,7 +23,7 @@ typedef struct td_config {
 	char market[8];        /* session preset: "us" or "in" */
 	uint64_t seed;         /* simulator seed */
 	double speed;          /* 1 = real time, 0 = as fast as possible */
-	char start[16];        /* local "HH:MM[:SS]" to start at; "" = 5 min before the open */
+	char start[16];        /* local "HH:MM[:SS]" to start at; "" = the regular open */
 	char date[16];         /* session date "YYYY-MM-DD"; "" = today in the market's zone, or the last weekday before a weekend */
 	/* [ui] */
 	int fps;               /* frame cap, 1..120 */

@@ -30,7 +30,7 @@ static int open_sim(const td_config *cfg, td_registry *reg, td_source *out, char
 		snprintf(err, errlen, "bad feed.date '%s': %s", cfg->date, why);
 		return -1;
 	}
-	p.start_tod = out->session->open_tod - 5 * TD_NS_PER_MIN;
+	p.start_tod = out->session->open_tod; /* the open: the busiest minute, and prints from the first second */
 	if (cfg->start[0] && td_time_parse_hms(cfg->start, &p.start_tod, &why) < 0) {
 		snprintf(err, errlen, "bad feed.start '%s': %s", cfg->start, why);
 		return -1;
