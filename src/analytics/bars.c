@@ -24,9 +24,9 @@
 #include "analytics/bars.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "core/text.h"
 
 __extension__ typedef unsigned __int128 td_u128;
 __extension__ typedef __int128 td_i128;
@@ -86,19 +86,6 @@ struct td_bars {
 	td_bar *store;                   /* owned: every ring's slots */
 };
 
-/* Write a message into err (may be NULL); returns NULL for the caller to pass on. */
-__attribute__((format(printf, 3, 4)))
-static td_bars *td_bars_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return NULL;
-}
-
 /* a / b rounded towards minus infinity; b > 0. */
 static int64_t td_bars_floor_div(int64_t a, int64_t b)
 {
@@ -107,17 +94,23 @@ static int64_t td_bars_floor_div(int64_t a, int64_t b)
 
 td_bars *td_bars_new(const td_bars_params *p, char *err, size_t errlen)
 {
-	if (!p || !p->session)
-		return td_bars_fail(err, errlen, "no session for bars");
+	if (!p || !p->session) {
+		td_errf(err, errlen, "no session for bars");
+		return NULL;
+	}
 	const td_tz *tz = td_session_tz(p->session);
-	if (!tz)
-		return td_bars_fail(err, errlen, "unknown time zone '%s'", p->session->tz_name);
+	if (!tz) {
+		td_errf(err, errlen, "unknown time zone '%s'", p->session->tz_name);
+		return NULL;
+	}
 	size_t cap[TD_BARS_NTF], total = 0;
 	for (int tf = 0; tf < TD_BARS_NTF; tf++) {
 		cap[tf] = p->capacity[tf] ? p->capacity[tf] : TD_BARS_DEFAULT_CAP;
-		if (cap[tf] > TD_BARS_MAX_CAP)
-			return td_bars_fail(err, errlen, "%s bar capacity '%zu' is over %u", td_bars_names[tf],
-					    cap[tf], TD_BARS_MAX_CAP);
+		if (cap[tf] > TD_BARS_MAX_CAP) {
+			td_errf(err, errlen, "%s bar capacity '%zu' is over %u", td_bars_names[tf], cap[tf],
+				TD_BARS_MAX_CAP);
+			return NULL;
+		}
 		total += cap[tf];
 	}
 	td_bars *b = calloc(1, sizeof(*b));
@@ -125,7 +118,8 @@ td_bars *td_bars_new(const td_bars_params *p, char *err, size_t errlen)
 	if (!b || !store) {
 		free(b);
 		free(store);
-		return td_bars_fail(err, errlen, "out of memory");
+		td_errf(err, errlen, "out of memory");
+		return NULL;
 	}
 	b->session = p->session;
 	b->tz = tz;

@@ -19,9 +19,9 @@
  */
 #include "orderflow.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "core/text.h"
 
 #define DEF_BUCKETS 50
 #define DEF_SWEEP_WINDOW (50 * TD_NS_PER_MS)
@@ -62,19 +62,6 @@ struct td_orderflow {
 	int below;              /* samples in buckets below qb */
 	uint32_t hist[SZ_BUCKETS];
 };
-
-/* Fill err (when given) and return NULL. */
-__attribute__((format(printf, 3, 4)))
-static td_orderflow *fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return NULL;
-}
 
 /* Replace zero fields by their defaults. */
 static td_orderflow_params with_defaults(const td_orderflow_params *in)
@@ -117,17 +104,22 @@ td_orderflow *td_orderflow_new(const td_orderflow_params *params, char *err, siz
 {
 	td_orderflow_params p = with_defaults(params);
 	const char *bad = check_params(&p);
-	if (bad)
-		return fail(err, errlen, "bad order-flow parameter: %s", bad);
+	if (bad) {
+		td_errf(err, errlen, "bad order-flow parameter: %s", bad);
+		return NULL;
+	}
 	td_orderflow *of = calloc(1, sizeof(*of));
-	if (!of)
-		return fail(err, errlen, "out of memory");
+	if (!of) {
+		td_errf(err, errlen, "out of memory");
+		return NULL;
+	}
 	of->p = p;
 	of->imb2 = calloc((size_t)p.buckets, sizeof(*of->imb2));
 	of->sz_ring = calloc((size_t)p.large_window, sizeof(*of->sz_ring));
 	if (!of->imb2 || !of->sz_ring) {
 		td_orderflow_free(of);
-		return fail(err, errlen, "out of memory");
+		td_errf(err, errlen, "out of memory");
+		return NULL;
 	}
 	/* nearest rank: the ceil(pct * N / 100)-th smallest, 0-based */
 	of->sz_rank = (int)(((int64_t)p.large_pct * p.large_window + 99) / 100 - 1);

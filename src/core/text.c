@@ -9,6 +9,9 @@
  */
 #include "text.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <stdbool.h>
 #include <string.h>
 
@@ -95,4 +98,15 @@ size_t td_strlcpy(char *dst, const char *src, size_t n)
 		dst[k] = '\0';
 	}
 	return len;
+}
+
+int td_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
 }

@@ -14,6 +14,13 @@
  */
 size_t td_text_sanitize(char *dst, size_t n, const char *src);
 
+/*
+ * Format a message into err (size errlen) for a caller to report; err may be
+ * NULL or errlen 0 when the caller does not want the text.  Returns -1, the
+ * usual failure value, so a function can end with `return td_errf(...)`.
+ */
+int td_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Copy at most n-1 bytes and terminate; returns strlen(src) like strlcpy. */
 size_t td_strlcpy(char *dst, const char *src, size_t n);
 

@@ -63,7 +63,6 @@
 #include "sim.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +72,7 @@
 #include "core/instrument.h"
 #include "core/price.h"
 #include "core/session.h"
+#include "core/text.h"
 #include "core/time.h"
 
 #define SIM_RING 64      /* price-indexed slots per book side; > max depth */
@@ -1304,19 +1304,6 @@ int td_sim_next(td_sim *s, td_event *ev)
 
 /* ---- construction --------------------------------------------------------- */
 
-/* Fill err (when given) and return -1. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static double px_unit(td_pxfmt f)
 {
 	return (double)f.tick / pow(10.0, f.scale);
@@ -1341,7 +1328,7 @@ static int add_underlying(td_sim *s, const sim_spec *sp, td_registry *reg, char 
 	}
 	u->id = td_registry_add(reg, &ins);
 	if (u->id == TD_NO_ID)
-		return fail(err, errlen, "cannot register '%s': registry full or symbol taken", ins.symbol);
+		return td_errf(err, errlen, "cannot register '%s': registry full or symbol taken", ins.symbol);
 	s->nund++;
 	if (!u->book)
 		return 0;
@@ -1394,14 +1381,14 @@ static int add_option(td_sim *s, sim_und *c, int e, int k, bool call, int64_t ex
 	if (s->mk->style == SIM_NSE)
 		nse_option_symbol(ins.symbol, sizeof(ins.symbol), &ins.occ, is_monthly(SIM_NSE, exp_day));
 	else if (td_occ_format_compact(&ins.occ, ins.symbol, sizeof(ins.symbol)) < 0)
-		return fail(err, errlen, "cannot name an option on '%s'", sp->root);
+		return td_errf(err, errlen, "cannot name an option on '%s'", sp->root);
 	*o = (sim_opt){ .call = call, .und = (uint8_t)(c - s->und),
 			.strike = strike, .expiry_ns = c->expiry_ns[e], .tickp = px_unit(sp->opx),
 			.bid = TD_PX_NONE, .ask = TD_PX_NONE,
 			.oi = opening_oi(s, c, k, exp_day, call) };
 	o->id = td_registry_add(reg, &ins);
 	if (o->id == TD_NO_ID)
-		return fail(err, errlen, "cannot register '%s': registry full or symbol taken", ins.symbol);
+		return td_errf(err, errlen, "cannot register '%s': registry full or symbol taken", ins.symbol);
 	s->nopt++;
 	return 0;
 }
@@ -1453,18 +1440,18 @@ static const sim_market *find_market(const char *name)
 static int check_params(const td_sim_params *p, const td_registry *reg, char *err, size_t errlen)
 {
 	if (!p || !reg)
-		return fail(err, errlen, "%s", "no simulator parameters or registry");
+		return td_errf(err, errlen, "%s", "no simulator parameters or registry");
 	if (!p->session || !p->session->name)
-		return fail(err, errlen, "%s", "no session for the simulator");
+		return td_errf(err, errlen, "%s", "no session for the simulator");
 	if (!find_market(p->session->name))
-		return fail(err, errlen, "no simulated market for session '%s'", p->session->name);
+		return td_errf(err, errlen, "no simulated market for session '%s'", p->session->name);
 	if (!td_session_tz(p->session))
-		return fail(err, errlen, "unknown time zone of session '%s'", p->session->name);
+		return td_errf(err, errlen, "unknown time zone of session '%s'", p->session->name);
 	if (p->start_tod < 0 || p->start_tod >= TD_NS_PER_DAY)
-		return fail(err, errlen, "%s", "start time outside the day");
+		return td_errf(err, errlen, "%s", "start time outside the day");
 	/* room for expiries months ahead inside the int64 ns clock */
 	if (p->date_days < 0 || p->date_days >= td_days_from_civil(2200, 1, 1))
-		return fail(err, errlen, "%s", "session date out of range 1970..2199");
+		return td_errf(err, errlen, "%s", "session date out of range 1970..2199");
 	return 0;
 }
 
@@ -1491,7 +1478,7 @@ td_sim *td_sim_new(const td_sim_params *p, td_registry *reg, char *err, size_t e
 		return NULL;
 	td_sim *s = calloc(1, sizeof(*s));
 	if (!s) {
-		fail(err, errlen, "%s", "out of memory");
+		td_errf(err, errlen, "%s", "out of memory");
 		return NULL;
 	}
 	s->mk = find_market(p->session->name);
@@ -1507,7 +1494,7 @@ td_sim *td_sim_new(const td_sim_params *p, td_registry *reg, char *err, size_t e
 			nopt += (size_t)SIM_MAX_EXP * (size_t)(2 * s->mk->und[i].strikes_half + 1) * 2;
 	s->opt = calloc(nopt ? nopt : 1, sizeof(*s->opt));
 	if (!s->opt) {
-		fail(err, errlen, "%s", "out of memory");
+		td_errf(err, errlen, "%s", "out of memory");
 		td_sim_free(s);
 		return NULL;
 	}

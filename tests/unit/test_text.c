@@ -165,6 +165,21 @@ static void test_strlcpy(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* td_errf formats into the caller's buffer, truncating safely, tolerates no buffer, and returns -1. */
+static void test_errf(void **state)
+{
+	(void)state;
+	char err[16];
+	assert_int_equal(td_errf(err, sizeof(err), "bad '%s' at %d", "x", 7), -1);
+	assert_string_equal(err, "bad 'x' at 7");
+	assert_int_equal(td_errf(err, 6, "%s", "truncated"), -1);
+	assert_string_equal(err, "trunc");
+	assert_int_equal(td_errf(NULL, 0, "%s", "nowhere"), -1);
+	err[0] = 'k';
+	assert_int_equal(td_errf(err, 0, "%s", "nowhere"), -1);
+	assert_int_equal(err[0], 'k');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_all_bytes),
 		cmocka_unit_test(test_sanitize_idempotent),
 		cmocka_unit_test(test_strlcpy),
+		cmocka_unit_test(test_errf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
