@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/ring.h"
@@ -53,24 +54,44 @@ void td_bench_ring(void)
 	td_ring_free(r);
 }
 
-int main(void)
+static const struct {
+	const char *name;
+	void (*run)(void);
+} benches[] = {
+	{ "sim", td_bench_sim },
+	{ "ring", td_bench_ring },
+	{ "engine", td_bench_engine },
+	{ "render", td_bench_render },
+	{ "panes", td_bench_panes },
+	{ "replay", td_bench_replay },
+	{ "bars", td_bench_bars },
+	{ "footprint", td_bench_footprint },
+	{ "profile", td_bench_profile },
+	{ "indicators", td_bench_indicators },
+	{ "orderflow", td_bench_orderflow },
+	{ "analytics", td_bench_analytics },
+	{ "bsm", td_bench_bsm },
+	{ "iv", td_bench_iv },
+	{ "american", td_bench_american },
+	{ "chain", td_bench_chain },
+};
+
+/* With arguments, only the named benches run (./build/bench bsm iv). */
+static int wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	printf("tapedeck bench (figures only; %s)\n", "one run, this machine, now");
-	td_bench_sim();
-	td_bench_ring();
-	td_bench_engine();
-	td_bench_render();
-	td_bench_panes();
-	td_bench_replay();
-	td_bench_bars();
-	td_bench_footprint();
-	td_bench_profile();
-	td_bench_indicators();
-	td_bench_orderflow();
-	td_bench_analytics();
-	td_bench_bsm();
-	td_bench_iv();
-	td_bench_american();
-	td_bench_chain();
+	for (size_t i = 0; i < sizeof benches / sizeof benches[0]; i++)
+		if (wanted(benches[i].name, argc, argv))
+			benches[i].run();
 	return 0;
 }
