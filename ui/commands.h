@@ -44,7 +44,13 @@
 	X(TOGGLE_VWAP, "vwap", NULL, "chart", "show or hide VWAP and its bands")                \
 	X(TOGGLE_BB, "bollinger", NULL, "chart", "show or hide the Bollinger bands")            \
 	X(TOGGLE_LEVELS, "levels", NULL, "chart", "show or hide the support and resistance levels") \
-	X(MERGE_DAYS, "merge", NULL, "tpo", "merge the shown days into one profile, or split them")
+	X(MERGE_DAYS, "merge", NULL, "tpo", "merge the shown days into one profile, or split them") \
+	X(CALLS, "calls", NULL, "options", "put the chain's cursor on the call side")             \
+	X(PUTS, "puts", NULL, "options", "put the chain's cursor on the put side")                 \
+	X(EXPIRY_NEXT, "next-expiry", NULL, "options", "show the next (later) expiry")              \
+	X(EXPIRY_PREV, "prev-expiry", NULL, "options", "show the previous (earlier) expiry")        \
+	X(CHAIN_NEXT, "next-chain", NULL, "options", "show the next underlying with options")       \
+	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta")
 
 typedef enum td_cmd {
 	TD_CMD_NONE = 0,

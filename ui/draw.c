@@ -156,3 +156,8 @@ const char *td_glyph_down(void)
 {
 	return td_tui_utf8() ? "\u25bc" : "v";
 }
+
+const char *td_glyph_block(void)
+{
+	return td_tui_utf8() ? "\u2588" : "#";
+}

@@ -42,5 +42,6 @@ void td_fmt_duration(int64_t ns, char *buf, size_t n);
 /* Glyphs: UTF-8 or ASCII according to the terminal. */
 const char *td_glyph_up(void);
 const char *td_glyph_down(void);
+const char *td_glyph_block(void);   /* a full cell, for bars */
 
 #endif

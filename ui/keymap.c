@@ -50,6 +50,16 @@ static const td_binding bindings[] = {
 	{ "chart", "w", TD_CMD_TOGGLE_VWAP },
 	{ "chart", "o", TD_CMD_TOGGLE_BB },
 	{ "chart", "v", TD_CMD_TOGGLE_LEVELS },
+	{ "chain", "h", TD_CMD_CALLS },
+	{ "chain", "Left", TD_CMD_CALLS },
+	{ "chain", "l", TD_CMD_PUTS },
+	{ "chain", "Right", TD_CMD_PUTS },
+	{ "chain", "]", TD_CMD_EXPIRY_NEXT },
+	{ "chain", "[", TD_CMD_EXPIRY_PREV },
+	{ "chain", "c", TD_CMD_CENTRE },
+	{ "chain", "u", TD_CMD_CHAIN_NEXT },
+	{ "exposure", "d", TD_CMD_TOGGLE_DEX },
+	{ "exposure", "u", TD_CMD_CHAIN_NEXT },
 	{ "help", "Esc", TD_CMD_HELP },
 	{ "help", "q", TD_CMD_HELP },
 };
@@ -57,7 +67,8 @@ static const td_binding bindings[] = {
 #define NBIND (sizeof(bindings) / sizeof(bindings[0]))
 
 /* Contexts in the order help and the man page list them. */
-static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "help" };
+static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "chain", "exposure",
+				      "help" };
 
 static const struct {
 	const char *name;

@@ -32,6 +32,8 @@ typedef struct td_view {
 	uint32_t selected;       /* the selected instrument: tape and book follow it */
 	td_analysis *analysis;   /* studies of the watchlist's instruments */
 	td_ticks ladder_px;      /* the ladder's cursor price (TD_PX_NONE before it has one) */
+	td_optchain *chains;     /* option chains of the underlyings with options */
+	uint32_t opt_cursor;     /* the option chain's cursor contract (TD_NO_ID before it has one) */
 } td_view;
 
 typedef enum td_reaction {
@@ -64,6 +66,8 @@ extern const td_pane_ops td_pane_fpchart;
 extern const td_pane_ops td_pane_tpo;
 extern const td_pane_ops td_pane_chart;
 extern const td_pane_ops td_pane_premarket;
+extern const td_pane_ops td_pane_chain;
+extern const td_pane_ops td_pane_exposure;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

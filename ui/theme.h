@@ -39,7 +39,13 @@
 	X(STATUS_ERR, "status-error", TD_A_REVERSE | TD_A_BOLD | TD_A_UNDERLINE) \
 	X(PROMPT, "prompt", TD_A_BOLD)                                \
 	X(HELP_KEY, "help-key", TD_A_BOLD)                            \
-	X(NOTE, "note", TD_A_DIM)
+	X(NOTE, "note", TD_A_DIM)                                     \
+	X(ATM, "atm", TD_A_BOLD | TD_A_UNDERLINE)                     \
+	X(HEAT1, "heat-1", TD_A_DIM)                                  \
+	X(HEAT2, "heat-2", 0)                                         \
+	X(HEAT3, "heat-3", 0)                                         \
+	X(HEAT4, "heat-4", TD_A_BOLD)                                 \
+	X(HEAT5, "heat-5", TD_A_BOLD | TD_A_UNDERLINE)
 
 /* Attribute bits, independent of curses so the parser needs no terminal. */
 #define TD_A_BOLD      0x01u

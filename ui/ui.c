@@ -29,6 +29,7 @@
 static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
+	&td_pane_chain,     &td_pane_exposure,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
@@ -562,6 +563,8 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	u->view.selected = u->view.nwatch ? u->view.watch[0] : 0;
 	u->view.analysis = td_engine_analysis(e);
 	u->view.ladder_px = TD_PX_NONE;
+	u->view.chains = td_engine_chains(e);
+	u->view.opt_cursor = TD_NO_ID;
 	for (size_t i = 0; i < NPANES; i++) {
 		u->panes[i].ops = pane_table[i];
 		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {

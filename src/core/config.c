@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/time.h"
 
 typedef enum td_opt_type {
@@ -62,6 +63,8 @@ typedef struct td_option {
 static bool td_check_source(const char *s);
 static bool td_check_hms(const char *s);
 static bool td_check_date(const char *s);
+static bool td_check_percent(const char *s);
+static bool td_check_columns(const char *s);
 
 static const td_option td_options[] = {
 	{ "feed", "source", TD_OPT_STRING, TD_FIELD(feed, char *), 0, 0, NULL,
@@ -118,6 +121,18 @@ static const td_option td_options[] = {
 	{ "analysis", "value_area", TD_OPT_INT, TD_FIELD(value_area, int), 50, 95, NULL,
 	  NULL, NULL, "70",
 	  "value area: this percent of the volume (or TPOs) around the point of control" },
+	{ "options", "rate", TD_OPT_STRING, TD_FIELD(rate, char *), 0, 0, NULL,
+	  td_check_percent, "a percentage from -5 to 50, or empty", "",
+	  "risk-free rate in percent for the option models; empty = the market's (us 4.0, in 6.5)" },
+	{ "options", "yield", TD_OPT_STRING, TD_FIELD(yield, char *), 0, 0, NULL,
+	  td_check_percent, "a percentage from -5 to 50, or empty", "",
+	  "dividend yield in percent of index and ETF underlyings; empty = the market's (us 1.3, in 1.2)" },
+	{ "options", "chain_refresh", TD_OPT_INT, TD_FIELD(chain_refresh, int), 50, 60000, NULL,
+	  NULL, NULL, "500",
+	  "milliseconds between recomputations of the chain on screen (implied vols, Greeks, statistics)" },
+	{ "options", "chain_columns", TD_OPT_STRING, TD_FIELD(chain_columns, char *), 0, 0, NULL,
+	  td_check_columns, "a comma-separated list of " TD_CHAIN_COLUMNS, "bid,ask,iv,delta,oi,volume",
+	  "columns on each side of the option chain, calls mirrored on the left" },
 	{ "log", "level", TD_OPT_LOGLEVEL, TD_FIELD(log_level, td_log_level), 0, 0,
 	  "error|warn|info|debug", NULL, NULL, "info",
 	  "least severe messages written to the log" },
@@ -132,6 +147,34 @@ static const td_option td_options[] = {
 static bool td_check_source(const char *s)
 {
 	return strcmp(s, "sim") == 0 || (strncmp(s, "replay:", 7) == 0 && s[7] != '\0');
+}
+
+/* Empty, or a number from -5 to 50 (a rate or yield in percent). */
+static bool td_check_percent(const char *s)
+{
+	char *end;
+	if (*s == '\0')
+		return true;
+	double v = strtod(s, &end);
+	return end != s && *end == '\0' && v >= -5 && v <= 50;
+}
+
+/* One to eight names of TD_CHAIN_COLUMNS, comma-separated, no repeats. */
+static bool td_check_columns(const char *s)
+{
+	char buf[128], seen[256] = "";
+	if (td_strlcpy(buf, s, sizeof buf) >= sizeof buf || *s == '\0')
+		return false;
+	int n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++) {
+		char key[24];
+		snprintf(key, sizeof key, "|%s|", tok);
+		if (strlen(tok) > 8 || !strstr("|" TD_CHAIN_COLUMNS "|", key) || strstr(seen, key))
+			return false;
+		strncat(seen, key, sizeof seen - strlen(seen) - 1);
+	}
+	return n >= 1 && n <= 8;
 }
 
 /* Empty, or a time of day td_time_parse_hms accepts. */

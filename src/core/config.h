@@ -17,6 +17,9 @@
 
 #include "log.h"
 
+/* The option chain pane's column names (options.chain_columns). */
+#define TD_CHAIN_COLUMNS "bid|ask|last|iv|delta|gamma|theta|vega|oi|oichg|volume|gex"
+
 typedef struct td_config {
 	/* [feed] */
 	char feed[512];        /* "sim", "replay:PATH" (tape or .csv) */
@@ -39,6 +42,11 @@ typedef struct td_config {
 	int tpo_period;        /* TPO period in minutes */
 	int ib_periods;        /* TPO periods in the initial balance */
 	int value_area;        /* value area percentage */
+	/* [options] */
+	char rate[16];         /* risk-free rate in percent; "" = the market preset's */
+	char yield[16];        /* dividend yield in percent; "" = the market preset's */
+	int chain_refresh;     /* ms between recomputations of the chain on screen */
+	char chain_columns[128]; /* columns on each side of the chain pane, comma-separated */
 	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */

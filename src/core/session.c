@@ -36,6 +36,8 @@ static const td_session td_sessions[] = {
 		.nspans = 5,
 		.open_tod = TD_HM(9, 30),
 		.close_tod = TD_HM(16, 0),
+		.rate = 0.040,
+		.yield = 0.013,
 	},
 	{
 		.name = "in",
@@ -50,6 +52,8 @@ static const td_session td_sessions[] = {
 		.nspans = 3,
 		.open_tod = TD_HM(9, 15),
 		.close_tod = TD_HM(15, 30),
+		.rate = 0.065,
+		.yield = 0.012,
 	},
 };
 

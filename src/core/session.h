@@ -28,7 +28,9 @@ typedef struct td_session {
 	td_session_span spans[TD_SESSION_MAX_SPANS];
 	size_t nspans;
 	td_ns open_tod;           /* regular-hours open */
-	td_ns close_tod;          /* regular-hours close */
+	td_ns close_tod;          /* regular-hours close; also when its options expire (options/expiry.h) */
+	double rate;              /* option models' risk-free rate unless options.rate says otherwise */
+	double yield;             /* dividend yield of its index and ETF underlyings, likewise options.yield */
 } td_session;
 
 /* The preset named `name`, or NULL. */

@@ -29,6 +29,7 @@ struct td_engine {
 	td_feed *feed;
 	td_market *market;
 	td_analysis *analysis;
+	td_optchain *chains;
 	td_source src;
 	volatile sig_atomic_t quit;
 	td_event buf[TD_DRAIN_BATCH];
@@ -44,6 +45,26 @@ struct td_engine {
 	uint64_t rates_feed, rates_drained, rates_frames;
 	uint64_t bad_input;         /* lines a replay skipped at open */
 };
+
+/* A rate or yield option in percent, or the preset's value when it is empty. */
+static double percent_or(const char *opt, double preset)
+{
+	return *opt ? strtod(opt, NULL) / 100.0 : preset;
+}
+
+static int chains_new(td_engine *e, char *err, size_t errlen)
+{
+	const td_session *s = e->src.session;
+	td_optchain_params p = {
+		.rate = percent_or(e->cfg.rate, s->rate),
+		.yield = percent_or(e->cfg.yield, s->yield),
+		.tz = td_session_tz(s),
+		.expiry_tod = s->close_tod,
+		.refresh_ms = e->cfg.chain_refresh,
+	};
+	e->chains = td_optchain_new(e->reg, e->market, &p, err, errlen);
+	return e->chains ? 0 : -1;
+}
 
 td_engine *td_engine_new(const td_config *cfg, char *err, size_t errlen)
 {
@@ -74,7 +95,7 @@ td_engine *td_engine_new(const td_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	e->analysis = td_analysis_new(cfg, e->src.session, e->reg, e->src.watch, e->src.nwatch, err, errlen);
-	if (!e->analysis) {
+	if (!e->analysis || chains_new(e, err, errlen) < 0) {
 		td_engine_free(e);
 		return NULL;
 	}
@@ -91,6 +112,7 @@ void td_engine_free(td_engine *e)
 		return;
 	td_feed_free(e->feed);
 	td_source_close(&e->src);
+	td_optchain_free(e->chains);
 	td_analysis_free(e->analysis);
 	td_market_free(e->market);
 	td_ring_free(e->ring);
@@ -265,6 +287,11 @@ const td_market *td_engine_market(const td_engine *e)
 td_analysis *td_engine_analysis(td_engine *e)
 {
 	return e->analysis;
+}
+
+td_optchain *td_engine_chains(td_engine *e)
+{
+	return e->chains;
 }
 
 const td_session *td_engine_session(const td_engine *e)

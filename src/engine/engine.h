@@ -20,6 +20,7 @@
 #include "engine/analysis.h"
 #include "engine/latency.h"
 #include "engine/market.h"
+#include "engine/optchain.h"
 #include "feed/feed.h"
 
 typedef struct td_frontend_ops {
@@ -86,6 +87,9 @@ const td_market *td_engine_market(const td_engine *e);
 
 /* The studies of the watchlist's instruments (engine thread only). */
 td_analysis *td_engine_analysis(td_engine *e);
+
+/* The option chains of the registry's underlyings. */
+td_optchain *td_engine_chains(td_engine *e);
 const td_session *td_engine_session(const td_engine *e);
 const td_config *td_engine_config(const td_engine *e);
 td_feed *td_engine_feed(td_engine *e);

@@ -29,9 +29,18 @@
 #include "options/american.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "options/iv.h"
 
 #define TD_SQRT2 1.41421356237309504880
 #define TD_2PI 6.28318530717958647693
+
+/* Implied volatility search: range and cap on prices computed. */
+#define AM_IV_MIN 1e-4
+#define AM_IV_MAX 16.0
+#define AM_IV_ITER 60
 
 /* Standard normal CDF. */
 static double norm_cdf(double x)
@@ -306,5 +315,113 @@ int td_american_greeks(const td_opt *o, td_greeks *g)
 		.charm = -(tuu - tud - tdu + tdd) / (4 * hs * ht) / 365,
 		.vomma = (pv_u - 2 * p + pv_d) / (hv * hv) * 1e-4,
 	};
+	return 0;
+}
+
+/* The reason in *why (may be NULL) and -1. */
+static int am_fail(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return -1;
+}
+
+/* European vega per unit of sigma: the slope used for the Newton steps (the American one is close and unknown). */
+static double euro_vega(double S, double K, double T, double r, double q, double v)
+{
+	double s = v * sqrt(T), d1 = (log(S / K) + (r - q) * T) / s + 0.5 * s;
+	return S * exp(-q * T) * sqrt(T) * exp(-0.5 * d1 * d1) / sqrt(TD_2PI);
+}
+
+/* The search's state: the bracket so far and the last point. */
+struct am_search {
+	const td_opt *o;
+	double price;
+	double lo, hi;     /* am(lo) < price < am(hi) as far as seen; hi may be +inf */
+	double v, err;     /* last sigma and am(v) - price */
+	int evals;
+};
+
+/*
+ * ln(price at sigma v / the target), narrowing the bracket.  In logarithms
+ * because out of the money the price grows like e^{-c/sigma^2}: a secant
+ * on the price itself crawls there, on its logarithm it does not.
+ */
+static double am_eval(struct am_search *s, double v)
+{
+	const td_opt *o = s->o;
+	double err = log(am_price(o->right, o->S, o->K, o->T, o->r, o->q, v) / s->price);
+	s->evals++;
+	if (err > 0)
+		s->hi = fmin(s->hi, v);
+	else
+		s->lo = fmax(s->lo, v);
+	return err;
+}
+
+/* A first guess: the caller's, else the European IV of the price (an upper bound), else 30 %. */
+static double am_guess(const td_opt *o, double price)
+{
+	if (o->sigma > 0 && isfinite(o->sigma))
+		return fmin(fmax(o->sigma, AM_IV_MIN), AM_IV_MAX);
+	td_opt e = *o;
+	e.model = TD_MODEL_BSM;
+	double v;
+	if (td_iv(&e, price, &v, NULL) == 0 && v > AM_IV_MIN && v < AM_IV_MAX)
+		return v;
+	return 0.3;
+}
+
+/* The next point: a secant (Newton on the European vega at first) kept inside the bracket, else bisect or double. */
+static double am_step(const struct am_search *s, double slope)
+{
+	double next = s->v - s->err / slope;
+	if (isfinite(next) && next > s->lo && next < s->hi)
+		return next;
+	return isinf(s->hi) ? fmin(2.0 * s->v, AM_IV_MAX) : 0.5 * (s->lo + s->hi);
+}
+
+int td_american_iv(const td_opt *o, double price, double tol, double *sigma, const char **why)
+{
+	if (!o || !sigma)
+		return am_fail(why, "no option or no result given");
+	td_opt c = *o;
+	c.sigma = 1.0;
+	if (check(&c) < 0)
+		return am_fail(why, "invalid option (right, prices, expiry or rates)");
+	if (!isfinite(price) || price < 0)
+		return am_fail(why, "price not finite or negative");
+	if (!(tol >= 1e-14 && tol <= 1e-3))
+		return am_fail(why, "tolerance out of range (1e-14 to 1e-3)");
+	double intrinsic = fmax(o->right == TD_CALL ? o->S - o->K : o->K - o->S, 0.0);
+	if (price < intrinsic)
+		return am_fail(why, "price below intrinsic value (immediate exercise pays more)");
+	if (price >= (o->right == TD_CALL ? o->S : o->K))
+		return am_fail(why, o->right == TD_CALL ? "price at or above the upper bound (the spot for a call)"
+							: "price at or above the upper bound (the strike for a put)");
+	struct am_search s = { .o = o, .price = price, .lo = AM_IV_MIN, .hi = INFINITY };
+	s.v = am_guess(o, price);
+	s.err = am_eval(&s, s.v);
+	double slope = euro_vega(o->S, o->K, o->T, o->r, o->q, s.v) / price, width = INFINITY;
+	while (fabs(s.err) > tol && s.evals < AM_IV_ITER) {
+		if (isfinite(s.hi) && s.hi - s.lo <= 1e-15 * s.hi)
+			break;
+		if (s.v >= AM_IV_MAX && s.err < 0)
+			return am_fail(why, "price above the model value at 1600% volatility");
+		/* a secant stuck on one end of a finite bracket (strong convexity) gives way to bisection */
+		bool slow = isfinite(s.hi) && s.hi - s.lo > 0.5 * width;
+		if (s.evals % 2 == 0)
+			width = s.hi - s.lo;
+		double next = slow ? 0.5 * (s.lo + s.hi) : am_step(&s, slope), err = am_eval(&s, next);
+		slope = next != s.v ? (err - s.err) / (next - s.v) : 0;
+		if (!(slope > 0) || !isfinite(slope))
+			slope = euro_vega(o->S, o->K, o->T, o->r, o->q, next) / price;
+		s.v = next;
+		s.err = err;
+	}
+	if (!(fabs(s.err) <= fmax(tol, 1e-6)))
+		return am_fail(why, s.lo <= AM_IV_MIN ? "price at or below the model value at zero volatility"
+						    : "no implied volatility found");
+	*sigma = s.v;
 	return 0;
 }

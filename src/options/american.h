@@ -49,4 +49,23 @@ int td_american_price(const td_opt *o, double *price);
  */
 int td_american_greeks(const td_opt *o, td_greeks *g);
 
+/*
+ * The volatility at which td_american_price equals price.  A positive
+ * o->sigma is the first guess (a contract's previous implied volatility
+ * makes it converge in one or two prices); otherwise the European implied
+ * volatility of the same price, an upper bound, is.  Secant steps (the
+ * first on the European vega) inside a bracket that every price narrows,
+ * bisecting when a step would leave it, over [0.01 %, 1600 %]; it stops
+ * when the model price is within tol (1e-14 to 1e-3) relative of the
+ * input.  A price costs about 10-17 us (the bivariate normal); at tol 1e-10
+ * a call takes 2 to 5 of them, at 1e-7 (a ten-millionth of the price, far
+ * below any quote's tick, what the chain uses) usually 1 to 3.  Returns 0 and the annual
+ * vol in *sigma, or -1 with *why a static reason (why may be NULL):
+ * invalid option, price below the intrinsic value (exercising now pays
+ * more), at or above the upper bound (spot for a call, strike for a put),
+ * at or below the model value at the lowest volatility (no time value), or
+ * above the value at 1600 %.
+ */
+int td_american_iv(const td_opt *o, double price, double tol, double *sigma, const char **why);
+
 #endif

@@ -34,6 +34,7 @@
  * put at a high rate.
  */
 #include <math.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,6 +291,82 @@ static void test_invalid(void **state)
 	assert_int_equal(td_american_greeks(&ok, NULL), -1);
 }
 
+/* Implied vol round trip: price at sigma, invert, reprice; a grid over moneyness, expiry, vol, calls and puts. */
+static void test_iv_round_trip(void **state)
+{
+	(void)state;
+	static const double K[] = { 70, 90, 100, 110, 140 };
+	static const double T[] = { 2.0 / 365, 0.1, 0.5, 2 };
+	static const double V[] = { 0.08, 0.25, 0.6, 1.5 };
+	int solved = 0;
+	for (int w = 0; w < 2; w++)
+		for (size_t i = 0; i < ARRAY_LEN(K); i++)
+			for (size_t j = 0; j < ARRAY_LEN(T); j++)
+				for (size_t k = 0; k < ARRAY_LEN(V); k++) {
+					td_opt o = opt(w ? TD_PUT : TD_CALL, 100, K[i], T[j], 0.05, 0.02, V[k]);
+					double p = price(o), intrinsic = fmax(w ? K[i] - 100 : 100 - K[i], 0), v;
+					const char *why = NULL;
+					/* a quote below a millionth is not a price anyone sees; where the price
+					 * hardly moves with sigma (at intrinsic, or at the zero-vol forward
+					 * value) sigma is not identifiable and "no IV" is an honest answer */
+					td_opt up = o, dn = o;
+					up.sigma += 0.01;
+					dn.sigma -= 0.01;
+					if (p < 1e-6 || p - intrinsic < 1e-9 * p || price(up) - price(dn) <= 1e-6 * p)
+						continue;
+					/* cold (no guess) and from poor guesses above and below: same answer */
+					td_opt cold = o, warm = o;
+					cold.sigma = 0;
+					warm.sigma = (k % 2 ? 1.7 : 0.6) * V[k];
+					double vw;
+					assert_int_equal(td_american_iv(&cold, p, 1e-10, &v, &why), 0);
+					assert_int_equal(td_american_iv(&warm, p, 1e-10, &vw, &why), 0);
+					cold.sigma = v;
+					warm.sigma = vw;
+					assert_float_equal(price(cold), p, 1e-9 * p);
+					assert_float_equal(price(warm), p, 1e-9 * p);
+					assert_float_equal(v, V[k], 1e-5 * V[k]);
+					assert_float_equal(vw, V[k], 1e-5 * V[k]);
+					solved++;
+				}
+	assert_true(solved > 80);
+}
+
+/* No IV, with the reason, outside the no-arbitrage range; never a made-up number. */
+static void test_iv_honest_edges(void **state)
+{
+	(void)state;
+	double v = 42;
+	const char *why = NULL;
+	td_opt put = opt(TD_PUT, 80, 100, 0.5, 0.05, 0, 0.3);
+	assert_int_equal(td_american_iv(&put, 19.5, 1e-10, &v, &why), -1);
+	assert_non_null(strstr(why, "below intrinsic"));
+	assert_int_equal(td_american_iv(&put, 100, 1e-10, &v, &why), -1);
+	assert_non_null(strstr(why, "upper bound"));
+	td_opt call = opt(TD_CALL, 100, 100, 0.5, 0.05, 0, 0.3);
+	assert_int_equal(td_american_iv(&call, 100.5, 1e-10, &v, &why), -1);
+	assert_non_null(strstr(why, "upper bound"));
+	/* a far OTM call at a price below its value at 0.01 % vol: there is none lower */
+	td_opt otm = opt(TD_CALL, 100, 150, 0.1, 0.05, 0, 0.3);
+	assert_int_equal(td_american_iv(&otm, 0, 1e-10, &v, &why), -1);
+	assert_int_equal(td_american_iv(&otm, NAN, 1e-10, &v, &why), -1);
+	assert_non_null(strstr(why, "not finite"));
+	assert_int_equal(td_american_iv(&call, 5, 0, &v, &why), -1);
+	assert_non_null(strstr(why, "tolerance"));
+	/* a loose tolerance is honoured: the repricing error stays inside it */
+	td_opt loose = opt(TD_PUT, 95, 100, 0.25, 0.05, 0.01, 0);
+	td_opt at = loose;
+	at.sigma = 0.35;
+	double p = price(at), lv;
+	assert_int_equal(td_american_iv(&loose, p, 1e-6, &lv, &why), 0);
+	at.sigma = lv;
+	assert_true(fabs(price(at) - p) <= 1e-6 * p);
+	assert_float_equal(lv, 0.35, 1e-4);
+	td_opt bad = opt(TD_CALL, -1, 100, 0.5, 0.05, 0, 0.3);
+	assert_int_equal(td_american_iv(&bad, 1, 1e-10, &v, &why), -1);
+	assert_true(v == 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_greeks_european_case),
 		cmocka_unit_test(test_greeks_american),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_iv_round_trip),
+		cmocka_unit_test(test_iv_honest_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -212,7 +212,7 @@ static void test_shipped_file_lists_every_option(void **state)
 		if (!has_key(&table, shipped.keys[i]))
 			fail_msg("config/tapedeck.conf sets '%s', which is no option", shipped.keys[i]);
 	}
-	assert_int_equal(table.n, 20);
+	assert_int_equal(table.n, 24);
 	assert_int_equal(shipped.n, table.n);
 }
 
@@ -234,7 +234,7 @@ static void test_shipped_file_documents_defaults(void **state)
 		snprintf(prev, sizeof prev, "%s", line);
 	}
 	fclose(f);
-	assert_int_equal(options, 20);
+	assert_int_equal(options, 24);
 	assert_int_equal(documented, options);
 }
 
@@ -416,6 +416,20 @@ static void test_set(void **state)
 		{ "ui.nope", "1", "unknown option 'ui.nope'" },
 		{ "feed.fps", "1", "unknown option 'feed.fps'" },
 		{ "file", "/var/log/td.log", NULL },
+		{ "options.rate", "4.25", NULL },
+		{ "rate", "", NULL },
+		{ "rate", "-5", NULL },
+		{ "rate", "51", "bad value '51' for 'options.rate': expected a percentage from -5 to 50, or empty" },
+		{ "yield", "1.3x", "bad value '1.3x' for 'options.yield': expected a percentage from -5 to 50, or empty" },
+		{ "chain_columns", "gex,iv,oichg", NULL },
+		{ "chain_columns", "iv,iv", "bad value 'iv,iv' for 'options.chain_columns': expected a comma-separated list "
+		  "of " TD_CHAIN_COLUMNS },
+		{ "chain_columns", "bid,rho", "bad value 'bid,rho' for 'options.chain_columns': expected a comma-separated "
+		  "list of " TD_CHAIN_COLUMNS },
+		{ "chain_columns", "bid,ask,last,iv,delta,gamma,theta,vega,oi", "bad value "
+		  "'bid,ask,last,iv,delta,gamma,theta,vega,oi' for 'options.chain_columns': expected a comma-separated "
+		  "list of " TD_CHAIN_COLUMNS },
+		{ "chain_refresh", "49", "bad value '49' for 'options.chain_refresh': expected an integer 50..60000" },
 	};
 	char err[512];
 	td_config c, before;

@@ -17,8 +17,10 @@ static const td_layout_pane panes[] = {
 	{ "tpo", 24, 8, 6 },
 	{ "chart", 30, 10, 4 },
 	{ "premarket", 40, 8, 7 },
+	{ "chain", 40, 8, 2 },
+	{ "exposure", 30, 6, 3 },
 };
-#define NP 8
+#define NP 10
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
