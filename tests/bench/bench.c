@@ -74,6 +74,7 @@ static const struct {
 	{ "iv", td_bench_iv },
 	{ "american", td_bench_american },
 	{ "chain", td_bench_chain },
+	{ "scan", td_bench_scan },
 };
 
 /* With arguments, only the named benches run (./build/bench bsm iv). */

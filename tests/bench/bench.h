@@ -26,5 +26,6 @@ void td_bench_bsm(void);
 void td_bench_iv(void);
 void td_bench_american(void);
 void td_bench_chain(void);
+void td_bench_scan(void);
 
 #endif
