@@ -287,8 +287,10 @@ static void draw_heads(const chain_pane *s, const table_ctx *t, int y, int w)
 			td_draw_right(t->win, y, col_x(s, c, put, t->mid), cols[s->col[c]].width, TD_ROLE_HEADER,
 				      cols[s->col[c]].head);
 	td_draw_text(t->win, y, t->mid + 1, STRIKE_W - 1, TD_ROLE_HEADER, "strike");
-	td_draw_text(t->win, y, 1, 5, TD_ROLE_HEADER, "CALLS");
-	td_draw_right(t->win, y, w - 4, 4, TD_ROLE_HEADER, "PUTS");
+	if (t->ncols > 0 && col_x(s, t->ncols - 1, 0, t->mid) > 6) {   /* room left of the outermost column */
+		td_draw_text(t->win, y, 1, 5, TD_ROLE_HEADER, "CALLS");
+		td_draw_right(t->win, y, w - 4, 4, TD_ROLE_HEADER, "PUTS");
+	}
 }
 
 /* Keep the cursor in range and on screen; rows is the table's height. */

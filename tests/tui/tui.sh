@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 33
+plan 38
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -246,4 +246,22 @@ eventually 5 "screen | grep -q 'Chart: SPY 15m'"
 ok $? "t in the chart switches it to 15-minute bars" "$(screen | grep 'Chart')"
 eventually 5 "screen | grep -q 'Bias: ' && screen | grep -q 'no prior regular session seen yet'"
 ok $? "the pre-market summary says the prior day is missing instead of inventing it" "$(screen | grep -A12 'Pre-market')"
+keys q; wait_exit 10 >/dev/null
+
+# --- the option chain ---------------------------------------------------------
+start 200 60 $UTF8 -- --seed 1 --speed 10 --layout options
+eventually 15 "screen | grep -q '┌ Option chain: SPY (American (BS2002)' && screen | grep -q ' spot [0-9.]* ' && screen | grep -q 'CALLS .* strike .* PUTS'"
+ok $? "the options layout shows the SPY chain with calls, strikes, puts and the spot line" "$(screen | head -n 20)"
+eventually 10 "screen | grep -Eq '│SPY261120C[0-9]+ +bid [0-9.]+ ask [0-9.]+ mid [0-9.]+ +IV [0-9.]+%'"
+ok $? "the footer details the ATM call under the cursor with its implied vol" "$(screen | grep 'SPY2611')"
+keys Tab l ]
+eventually 10 "screen | grep -q '│SPY261127P'"
+ok $? "l moves to the puts and ] to the next expiry" "$(screen | grep 'SPY2611')"
+keys u
+eventually 10 "screen | grep -q '┌ Option chain: ESZ6 (Black-76'"
+ok $? "u steps to the ES chain, priced with Black-76" "$(screen | grep '┌')"
+keys q; wait_exit 10 >/dev/null
+start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 10 --layout options
+eventually 15 "screen | grep -q 'Option chain: SPY' && screen | grep -q 'strike'"
+ok $? "at 80x24 in the C locale the chain still draws, in ASCII" "$(screen)"
 keys q; wait_exit 10 >/dev/null

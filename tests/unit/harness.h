@@ -89,6 +89,8 @@ static inline int td_harness_open_at(td_harness *h, uint64_t seed, const char *m
 	h->view.selected = h->view.watch[0];
 	h->view.analysis = td_engine_analysis(h->e);
 	h->view.ladder_px = TD_PX_NONE;
+	h->view.chains = td_engine_chains(h->e);
+	h->view.opt_cursor = TD_NO_ID;
 	return 0;
 }
 
