@@ -299,6 +299,10 @@ static int run_ui(td_engine *e, const cli *c)
 	signal_engine = NULL;
 	td_ui_free(u);
 	td_tui_close();
+	if (td_engine_save_history(e, err, sizeof(err)) < 0) {
+		td_log_error("chain history not saved: %s", err);
+		fprintf(stderr, "tapedeck: chain history not saved: %s\n", err);
+	}
 	return 0;
 }
 

@@ -338,7 +338,12 @@ static void draw_header(const td_view *v, const td_chainview *cv, const td_chain
 	snprintf(items[n++], 48, "%s %.2f", td_view_symbol(v, cv->underlying), cv->spot);
 	snprintf(items[n++], 48, "ATM IV %.1f%%", 100 * e->atm_iv);
 	snprintf(items[n++], 48, "IV30 %.1f%%", 100 * cv->iv30);
-	snprintf(items[n++], 48, "IV rank n/a (no history)");
+	if (isfinite(cv->ivr.rank))
+		snprintf(items[n++], 48, "IV rank %.0f pct %.0f (%dd)", cv->ivr.rank, cv->ivr.percentile, cv->ivr.days);
+	else if (cv->ivr.why && strstr(cv->ivr.why, "too few"))
+		snprintf(items[n++], 48, "IV rank n/a (%d of %d days)", cv->ivr.days, v->cfg->iv_min_days);
+	else
+		snprintf(items[n++], 48, "IV rank n/a (%.30s)", cv->ivr.why ? cv->ivr.why : "?");
 	if (tot) {
 		snprintf(items[n++], 48, "PCR %.2f", e->pcr_oi);
 		snprintf(items[n++], 48, "max pain %.2f", e->max_pain);

@@ -575,6 +575,8 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	}
 	td_tui_apply_theme(theme);
 	initial_layout(u, u->view.cfg->layout);
+	if (td_engine_history_note(e))
+		message(u, true, "%s", td_engine_history_note(e));
 	u->relayout = true;
 	return u;
 }

@@ -47,6 +47,9 @@ typedef struct td_config {
 	char yield[16];        /* dividend yield in percent; "" = the market preset's */
 	int chain_refresh;     /* ms between recomputations of the chain on screen */
 	char chain_columns[128]; /* columns on each side of the chain pane, comma-separated */
+	char history[512];     /* chain history file; "" = $XDG_STATE_HOME/tapedeck/history.tsv, "off" = none */
+	int iv_lookback;       /* calendar days of history behind IV rank and percentile */
+	int iv_min_days;       /* days with an IV the lookback needs before a rank is shown */
 	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/text.h"
 #include "engine/source.h"
 #include "feed/replay.h"
 
@@ -30,6 +31,9 @@ struct td_engine {
 	td_market *market;
 	td_analysis *analysis;
 	td_optchain *chains;
+	td_history *history;        /* NULL: none kept, or the file could not be used */
+	char history_path[512];
+	char history_note[600];     /* why the history is not used, for the status bar */
 	td_source src;
 	volatile sig_atomic_t quit;
 	td_event buf[TD_DRAIN_BATCH];
@@ -52,15 +56,47 @@ static double percent_or(const char *opt, double preset)
 	return *opt ? strtod(opt, NULL) / 100.0 : preset;
 }
 
+/* Log a skipped line of the history file. */
+static void history_msg(const char *msg, void *user)
+{
+	(void)user;
+	td_log_warn("%s", msg);
+}
+
+/*
+ * The chain history named by options.history.  A file that cannot be used
+ * leaves the engine without history (and so without saving over it, which
+ * would lose what is there): the reason goes to the log and the status bar.
+ */
+static void history_open(td_engine *e)
+{
+	if (strcmp(e->cfg.history, "off") == 0)
+		return;
+	if (e->cfg.history[0])
+		td_strlcpy(e->history_path, e->cfg.history, sizeof e->history_path);
+	else if (td_history_default_path(e->history_path, sizeof e->history_path) < 0)
+		return;
+	char err[512];
+	e->history = td_history_open(e->history_path, history_msg, NULL, err, sizeof err);
+	if (!e->history) {
+		td_log_warn("chain history not used: %s", err);
+		snprintf(e->history_note, sizeof e->history_note, "chain history not used: %s", err);
+	}
+}
+
 static int chains_new(td_engine *e, char *err, size_t errlen)
 {
 	const td_session *s = e->src.session;
+	history_open(e);
 	td_optchain_params p = {
 		.rate = percent_or(e->cfg.rate, s->rate),
 		.yield = percent_or(e->cfg.yield, s->yield),
 		.tz = td_session_tz(s),
 		.expiry_tod = s->close_tod,
 		.refresh_ms = e->cfg.chain_refresh,
+		.history = e->history,
+		.iv_lookback = e->cfg.iv_lookback,
+		.iv_min_days = e->cfg.iv_min_days,
 	};
 	e->chains = td_optchain_new(e->reg, e->market, &p, err, errlen);
 	return e->chains ? 0 : -1;
@@ -113,6 +149,7 @@ void td_engine_free(td_engine *e)
 	td_feed_free(e->feed);
 	td_source_close(&e->src);
 	td_optchain_free(e->chains);
+	td_history_free(e->history);
 	td_analysis_free(e->analysis);
 	td_market_free(e->market);
 	td_ring_free(e->ring);
@@ -292,6 +329,26 @@ td_analysis *td_engine_analysis(td_engine *e)
 td_optchain *td_engine_chains(td_engine *e)
 {
 	return e->chains;
+}
+
+const char *td_engine_history_note(const td_engine *e)
+{
+	return e->history_note[0] ? e->history_note : NULL;
+}
+
+int td_engine_save_history(td_engine *e, char *err, size_t errlen)
+{
+	if (!e->history)
+		return 0;
+	char why[256];
+	int rc = td_optchain_record(e->chains, e->history, why, sizeof why);
+	if (rc < 0)
+		td_log_warn("chain history: a record was refused: %s", why);
+	int64_t today = td_optchain_today(e->chains);
+	if (td_history_save(e->history, e->history_path, today, TD_ENGINE_HISTORY_KEEP_CONTRACT_DAYS,
+			    TD_ENGINE_HISTORY_KEEP_UNDERLYING_DAYS, err, errlen) < 0)
+		return -1;
+	return 0;
 }
 
 const td_session *td_engine_session(const td_engine *e)

@@ -90,6 +90,23 @@ td_analysis *td_engine_analysis(td_engine *e);
 
 /* The option chains of the registry's underlyings. */
 td_optchain *td_engine_chains(td_engine *e);
+
+/*
+ * Days the chain history keeps: contracts' records (OI change, volume
+ * history) and underlyings' (IV rank over options.iv_lookback, at most ten
+ * years).
+ */
+#define TD_ENGINE_HISTORY_KEEP_CONTRACT_DAYS 45
+#define TD_ENGINE_HISTORY_KEEP_UNDERLYING_DAYS 3660
+
+/*
+ * Record today's chains into the chain history and write it (atomically).
+ * Nothing happens when no history is kept.  Returns 0, or -1 with err.
+ */
+int td_engine_save_history(td_engine *e, char *err, size_t errlen);
+
+/* Why the chain history is not used (file damaged beyond use, unknown version), or NULL. */
+const char *td_engine_history_note(const td_engine *e);
 const td_session *td_engine_session(const td_engine *e);
 const td_config *td_engine_config(const td_engine *e);
 td_feed *td_engine_feed(td_engine *e);

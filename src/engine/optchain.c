@@ -21,6 +21,8 @@
 
 #define DAYS_30 (30.0 / 365.0)
 #define SQRT_2PI 2.50662827463100050242
+/* recorded days behind a contract's mean volume */
+#define VOLUME_DAYS 20
 /* American implied vols to a ten-millionth of the mid: far below a tick, and a price or two fewer than 1e-10 */
 #define AM_TOL 1e-7
 
@@ -41,6 +43,7 @@ struct chainset {
 };
 
 struct td_optchain {
+	int64_t today;         /* of the computation under way: the history's "before" */
 	const td_registry *reg;
 	const td_market *m;
 	td_optchain_params p;
@@ -265,6 +268,12 @@ static void refresh_row(const td_optchain *oc, struct chainset *s, size_t i, dou
 		.last = r->last, .volume = r->volume, .oi = r->oi, .prev_oi = NAN, .prev_close = NAN,
 		.iv = r->iv, .delta = r->g.delta, .gamma = r->g.gamma, .avg_volume = NAN,
 	};
+	td_history_contract_day prev;
+	if (oc->p.history && td_history_contract_prev(oc->p.history, ins->symbol, oc->today, &prev) == 0) {
+		s->in[i].prev_oi = prev.oi;
+		s->in[i].prev_close = prev.premium;
+		s->in[i].avg_volume = td_history_volume_mean(oc->p.history, ins->symbol, oc->today, VOLUME_DAYS, NULL);
+	}
 }
 
 /* One tenor per expiry (rows are sorted by expiry): T and the forward for the ATM point. */
@@ -321,10 +330,22 @@ static double iv30_of(const td_chain_expiry *e, size_t n)
 	return sqrt(w / DAYS_30);
 }
 
+/* IV rank and percentile of the 30-day ATM IV against the recorded ones. */
+static void iv_rank(const td_optchain *oc, const struct chainset *s, td_chainview *v)
+{
+	const td_instrument *u = td_registry_get(oc->reg, s->und);
+	v->ivr = (td_history_ivstat){ .rank = NAN, .percentile = NAN, .lo = NAN, .hi = NAN,
+				      .why = "no history kept (options.history = off)" };
+	if (oc->p.history && u)
+		td_history_iv_stats(oc->p.history, u->symbol, oc->today, v->iv30, oc->p.iv_lookback, oc->p.iv_min_days,
+				    &v->ivr);
+}
+
 static void compute(td_optchain *oc, struct chainset *s)
 {
 	td_mono t0 = td_mono_now();
 	td_ns now = td_market_stats_get(oc->m)->clock;
+	oc->today = td_optchain_today(oc);
 	double spot = spot_of(oc, s->und);
 	s->view.no_iv = 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -356,6 +377,7 @@ static void compute(td_optchain *oc, struct chainset *s)
 	if (!ok)
 		v->nexp = v->nstrikes = 0;
 	v->iv30 = ok ? iv30_of(v->exp, v->nexp) : NAN;
+	iv_rank(oc, s, v);
 	v->computed = now;
 	v->compute_us = (double)(td_mono_now() - t0) / 1e3;
 	s->at = td_mono_now();
@@ -371,4 +393,43 @@ const td_chainview *td_optchain_get(td_optchain *oc, uint32_t und, bool force)
 	if (force || !s->computed || age >= (td_mono)oc->p.refresh_ms * 1000000)
 		compute(oc, s);
 	return &s->view;
+}
+
+int64_t td_optchain_today(const td_optchain *oc)
+{
+	td_ns now = td_market_stats_get(oc->m)->clock;
+	td_ns local = now + (td_ns)td_tz_offset(oc->p.tz, now) * TD_NS_PER_SEC;
+	td_ns day = 86400 * TD_NS_PER_SEC;
+	return (int64_t)(local >= 0 ? local / day : -((-local + day - 1) / day));
+}
+
+/* One contract's day: what the feed said, the premium from the last print, else the mid. */
+static int record_row(const td_optchain *oc, const td_optrow *r, int64_t today, td_history *h, char *err,
+		      size_t errlen)
+{
+	if (!isfinite(r->oi) && !isfinite(r->volume))
+		return 0;   /* never quoted today: nothing to say about it */
+	const td_instrument *ins = td_registry_get(oc->reg, r->id);
+	td_history_contract_day d = { .day = today, .oi = r->oi, .volume = r->volume,
+				      .premium = isfinite(r->last) ? r->last : r->mid };
+	return td_history_put_contract(h, ins->symbol, &d, err, errlen);
+}
+
+int td_optchain_record(td_optchain *oc, td_history *h, char *err, size_t errlen)
+{
+	int rc = 0;
+	int64_t today = td_optchain_today(oc);
+	for (size_t i = 0; i < oc->nsets; i++) {
+		const td_chainview *v = td_optchain_get(oc, oc->sets[i].und, true);
+		const td_instrument *u = td_registry_get(oc->reg, v->underlying);
+		td_history_underlying_day d = { .day = today, .atm_iv = v->iv30, .close = v->spot };
+		if (!isfinite(v->spot))
+			continue;   /* the underlying never traded: no day to record */
+		if (td_history_put_underlying(h, u->symbol, &d, err, errlen) < 0)
+			rc = -1;
+		for (size_t k = 0; k < v->nrows; k++)
+			if (record_row(oc, &v->rows[k], today, h, err, errlen) < 0)
+				rc = -1;
+	}
+	return rc;
 }

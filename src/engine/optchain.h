@@ -25,6 +25,12 @@
  * the exchange's expiry instant (options/expiry.h), measured from the
  * market's clock (the feed's exchange time), so a replay prices as of its
  * own day.
+ *
+ * History (store/history.h), when given: each contract's open interest and
+ * premium on the last recorded day before today feed the chain statistics'
+ * OI change and build-up, its mean volume over the last 20 recorded days
+ * their unusual-volume test, and the underlying's recorded 30-day ATM IVs
+ * give IV rank and IV percentile.
  */
 #ifndef TD_OPTCHAIN_H
 #define TD_OPTCHAIN_H
@@ -39,6 +45,7 @@
 #include "options/chain.h"
 #include "options/expiry.h"
 #include "options/option.h"
+#include "store/history.h"
 
 /* One contract. */
 typedef struct td_optrow {
@@ -71,6 +78,7 @@ typedef struct td_chainview {
 	const td_chain_total *total;
 	const td_chain_row *stat_rows;   /* per contract statistics, same index as rows */
 	double iv30;             /* 30-day ATM IV, variance-interpolated between expiries; NaN when none */
+	td_history_ivstat ivr;   /* IV rank and percentile of iv30 over the history (NaN and why without it) */
 	td_ns computed;          /* market clock of the computation */
 	double compute_us;       /* wall time it took */
 	uint32_t no_iv;          /* contracts without an implied volatility */
@@ -82,6 +90,9 @@ typedef struct td_optchain_params {
 	const td_tz *tz;         /* zone and local time of day contracts expire in (the session close) */
 	td_ns expiry_tod;
 	int refresh_ms;          /* recompute at most this often, >= 0 */
+	const td_history *history;  /* borrowed; NULL = none: no IV rank, OI change or volume history */
+	int iv_lookback;         /* calendar days behind IV rank and percentile */
+	int iv_min_days;         /* days with an IV needed before they are shown */
 } td_optchain_params;
 
 typedef struct td_optchain td_optchain;
@@ -106,6 +117,18 @@ uint32_t td_optchain_chain_of(const td_optchain *oc, uint32_t id);
  * options.  Valid until the next call for the same underlying.
  */
 const td_chainview *td_optchain_get(td_optchain *oc, uint32_t und, bool force);
+
+/*
+ * Record today's figures of every chain into h (freshly computed): each
+ * underlying's 30-day ATM IV and price, each quoted contract's open
+ * interest, premium (last print, else mid) and volume.  "Today" is the
+ * market clock's date in the session's zone.  Returns 0, or -1 with err
+ * naming the record that was refused (the others are still recorded).
+ */
+int td_optchain_record(td_optchain *oc, td_history *h, char *err, size_t errlen);
+
+/* The market clock's date (days since 1970-01-01) in the expiry zone: the "today" of the history. */
+int64_t td_optchain_today(const td_optchain *oc);
 
 /* "Black-Scholes", "Black-76" or "American (BS2002)"; "?" when unknown. */
 const char *td_optchain_model_name(td_model m);

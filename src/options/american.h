@@ -59,7 +59,11 @@ int td_american_greeks(const td_opt *o, td_greeks *g);
  * when the model price is within tol (1e-14 to 1e-3) relative of the
  * input.  A price costs about 10-17 us (the bivariate normal); at tol 1e-10
  * a call takes 2 to 5 of them, at 1e-7 (a ten-millionth of the price, far
- * below any quote's tick, what the chain uses) usually 1 to 3.  Returns 0 and the annual
+ * below any quote's tick, what the chain uses) usually 1 to 3.  A price
+ * itself carries rounding of about 1e-14 of the spot, so a price of a few
+ * millionths of the spot can only be matched to about that absolute error:
+ * when the bracket has shrunk to an ulp of sigma first, the answer is kept
+ * if it reprices within 1e-6 relative (else no IV).  Returns 0 and the annual
  * vol in *sigma, or -1 with *why a static reason (why may be NULL):
  * invalid option, price below the intrinsic value (exercising now pays
  * more), at or above the upper bound (spot for a call, strike for a put),

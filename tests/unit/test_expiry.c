@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "core/time.h"
 #include "options/expiry.h"
 
@@ -67,14 +69,14 @@ static void test_years(void **state)
 		const struct expiry_case *c = &cases[i];
 		double want = HOURS_IN_YEARS(c->hours);
 		double got = td_expiry_years_style(SEC(c->now_unix), c->expiry_days, c->style);
-		assert_float_equal(got, want, 1e-15);
+		assert_near(got, want, 1e-15);
 	}
 	const td_tz *ny = td_tz_find("America/New_York");
 	assert_non_null(ny);
-	assert_float_equal(td_expiry_years(SEC(1795186800), 20777, HM(16, 0), ny),
+	assert_near(td_expiry_years(SEC(1795186800), 20777, HM(16, 0), ny),
 			   6.0 / (24 * 365), 1e-15);
 	/* the AM-settled time as an explicit parameter: 10:00 to 09:30 next day is 23.5 h */
-	assert_float_equal(td_expiry_years(SEC(1795186800), 20778, HM(9, 30), ny),
+	assert_near(td_expiry_years(SEC(1795186800), 20778, HM(9, 30), ny),
 			   23.5 / (24 * 365), 1e-15);
 }
 
@@ -83,11 +85,11 @@ static void test_expired(void **state)
 {
 	(void)state;
 	assert_true(td_expiry_years_style(SEC(1795208400), 20777, TD_EXPIRY_US_PM) == 0.0);
-	assert_float_equal(td_expiry_years_style(SEC(1795208400 + 3600), 20777, TD_EXPIRY_US_PM),
+	assert_near(td_expiry_years_style(SEC(1795208400 + 3600), 20777, TD_EXPIRY_US_PM),
 			   -1.0 / (24 * 365), 1e-15);
 	double half_sec = td_expiry_years_style(SEC(1795208400) - TD_NS_PER_SEC / 2, 20777,
 						TD_EXPIRY_US_PM);
-	assert_float_equal(half_sec, 0.5 / TD_EXPIRY_SEC_PER_YEAR, 1e-20);
+	assert_near(half_sec, 0.5 / TD_EXPIRY_SEC_PER_YEAR, 1e-20);
 }
 
 /* A 16:00 New York expiry is 21:00Z in winter and 20:00Z in summer. */

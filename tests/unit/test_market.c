@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "near.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -67,12 +69,12 @@ static void test_prints_and_vwap(void **state)
 	assert_int_equal(q->ref, 1000);
 	assert_int_equal(q->high, 1010);
 	assert_int_equal(q->low, 990);
-	assert_float_equal(td_market_vwap(m, spy), 5990.0 / 600.0, 1e-9);
+	assert_near(td_market_vwap(m, spy), 5990.0 / 600.0, 1e-9);
 	/* ES ticks are 0.25: 4 ticks of 0.25 = 1.00 */
 	td_event t4 = trade(es, 20000, 2, TD_SIDE_BUY, 4), t5 = trade(es, 20004, 2, TD_SIDE_SELL, 5);
 	td_market_apply(m, &t4);
 	td_market_apply(m, &t5);
-	assert_float_equal(td_market_vwap(m, es), 5000.5, 1e-9);
+	assert_near(td_market_vwap(m, es), 5000.5, 1e-9);
 	td_market_free(m);
 }
 

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "core/time.h"
 #include "engine/market.h"
 #include "engine/optchain.h"
@@ -66,14 +68,19 @@ static void quote(td_market *m, uint32_t id, double price, int64_t oi, int64_t v
 			    .u.optq = { .bid = t, .ask = t, .bid_sz = 1, .ask_sz = 1, .volume = volume, .oi = oi } });
 }
 
-static td_optchain *chains(fixture *f)
+static td_optchain *chains_with(fixture *f, const td_history *h)
 {
 	td_optchain_params p = { .rate = 0.05, .yield = 0.02, .tz = td_tz_find("UTC"), .expiry_tod = SEC(16 * 3600),
-				 .refresh_ms = 60000 };
+				 .refresh_ms = 60000, .history = h, .iv_lookback = 365, .iv_min_days = 20 };
 	char err[128];
 	td_optchain *oc = td_optchain_new(f->reg, f->m, &p, err, sizeof err);
 	assert_non_null(oc);
 	return oc;
+}
+
+static td_optchain *chains(fixture *f)
+{
+	return chains_with(f, NULL);
 }
 
 static double years_to(int64_t exp_day)
@@ -133,36 +140,36 @@ static void test_european_chain(void **state)
 	assert_non_null(cv);
 	assert_int_equal(cv->model, TD_MODEL_BSM);
 	assert_int_equal(cv->nrows, 12);
-	assert_float_equal(cv->spot, 100.0, 0);
+	assert_near(cv->spot, 100.0, 0);
 	assert_int_equal(cv->no_iv, 0);
 	for (size_t i = 0; i < cv->nrows; i++) {
 		const td_optrow *r = &cv->rows[i];
 		int e = i >= 6;
 		assert_int_equal(r->expiry, TODAY + days[e]);
-		assert_float_equal(r->strike, 90 + 10 * (double)((i % 6) / 2), 0);
+		assert_near(r->strike, 90 + 10 * (double)((i % 6) / 2), 0);
 		assert_int_equal(r->right, i % 2 ? TD_PUT : TD_CALL);
-		assert_float_equal(r->T, years_to(TODAY + days[e]), 1e-12);
-		assert_float_equal(r->iv, vol[e], 1e-6);
+		assert_near(r->T, years_to(TODAY + days[e]), 1e-12);
+		assert_near(r->iv, vol[e], 1e-6);
 		assert_null(r->iv_why);
 		td_opt o = { .right = r->right, .model = TD_MODEL_BSM, .S = 100, .K = r->strike, .T = r->T,
 			     .r = 0.05, .q = 0.02, .sigma = r->iv };
 		td_greeks g;
 		assert_int_equal(td_bsm_greeks(&o, &g), 0);
-		assert_float_equal(r->g.delta, g.delta, 1e-12);
-		assert_float_equal(r->g.gamma, g.gamma, 1e-12);
-		assert_float_equal(r->g.theta, g.theta, 1e-12);
+		assert_near(r->g.delta, g.delta, 1e-12);
+		assert_near(r->g.gamma, g.gamma, 1e-12);
+		assert_near(r->g.theta, g.theta, 1e-12);
 	}
 	/* PCR by OI, per expiry: puts 2000+2100+2200 over calls 1000+1100+1200 */
 	assert_int_equal(cv->nexp, 2);
-	assert_float_equal(cv->exp[0].pcr_oi, 6300.0 / 3300.0, 1e-12);
-	assert_float_equal(cv->total->pcr_oi, 12600.0 / 6600.0, 1e-12);
+	assert_near(cv->exp[0].pcr_oi, 6300.0 / 3300.0, 1e-12);
+	assert_near(cv->total->pcr_oi, 12600.0 / 6600.0, 1e-12);
 	/* flat vol per expiry: the ATM IV is that vol */
-	assert_float_equal(cv->exp[0].atm_iv, 0.25, 1e-6);
-	assert_float_equal(cv->exp[1].atm_iv, 0.35, 1e-6);
+	assert_near(cv->exp[0].atm_iv, 0.25, 1e-6);
+	assert_near(cv->exp[1].atm_iv, 0.35, 1e-6);
 	/* 30 days between T1 = 10 and T2 = 50 days (less 6 hours each): total variance linear in T */
 	double T1 = years_to(TODAY + 10), T2 = years_to(TODAY + 50), T30 = 30.0 / 365;
 	double w = 0.0625 * T1 + (0.1225 * T2 - 0.0625 * T1) * (T30 - T1) / (T2 - T1);
-	assert_float_equal(cv->iv30, sqrt(w / T30), 1e-6);
+	assert_near(cv->iv30, sqrt(w / T30), 1e-6);
 	done(&f, oc);
 }
 
@@ -179,11 +186,11 @@ static void test_american_chain(void **state)
 	assert_int_equal(cv->model, TD_MODEL_AMERICAN);
 	assert_int_equal(cv->no_iv, 0);
 	for (size_t i = 0; i < cv->nrows; i++)
-		assert_float_equal(cv->rows[i].iv, 0.3, 1e-5);
+		assert_near(cv->rows[i].iv, 0.3, 1e-5);
 	/* a second computation starts from the first's vols and must land on the same ones */
 	cv = td_optchain_get(oc, f.und, true);
 	for (size_t i = 0; i < cv->nrows; i++)
-		assert_float_equal(cv->rows[i].iv, 0.3, 1e-5);
+		assert_near(cv->rows[i].iv, 0.3, 1e-5);
 	done(&f, oc);
 }
 
@@ -250,9 +257,9 @@ static void test_future_and_mapping(void **state)
 	assert_int_equal(ids[0], f.und);
 	const td_chainview *cv = td_optchain_get(oc, f.und, true);
 	assert_int_equal(cv->model, TD_MODEL_BLACK76);
-	assert_float_equal(cv->multiplier, 50, 0);
-	assert_float_equal(cv->rows[0].iv, 0.18, 1e-6);
-	assert_float_equal(cv->yield, 0, 0);
+	assert_near(cv->multiplier, 50, 0);
+	assert_near(cv->rows[0].iv, 0.18, 1e-6);
+	assert_near(cv->yield, 0, 0);
 	done(&f, oc);
 }
 
@@ -269,9 +276,68 @@ static void test_refresh(void **state)
 	double spot = cv->spot;
 	trade(f.m, f.und, 10100);
 	cv = td_optchain_get(oc, f.und, false);
-	assert_float_equal(cv->spot, spot, 0);
+	assert_near(cv->spot, spot, 0);
 	cv = td_optchain_get(oc, f.und, true);
-	assert_float_equal(cv->spot, 101.0, 0);
+	assert_near(cv->spot, 101.0, 0);
+	done(&f, oc);
+}
+
+/*
+ * With a history: IV rank and percentile of the 30-day IV against 25 recorded
+ * days of IV 0.10, 0.11, ..., 0.34; the 100 call's OI change against its
+ * previous day; and recording today's chain puts back what the chain shows.
+ */
+static void test_history(void **state)
+{
+	(void)state;
+	fixture f;
+	const double vol[2] = { 0.25, 0.35 };
+	const int64_t days[2] = { 10, 50 };
+	equity_chain(&f, TD_EXERCISE_EUROPEAN, vol, days);
+	td_history *h = td_history_new();
+	char err[128];
+	for (int i = 0; i < 25; i++) {
+		td_history_underlying_day d = { .day = TODAY - 25 + i, .atm_iv = 0.10 + 0.01 * i, .close = 99 };
+		assert_int_equal(td_history_put_underlying(h, "XYZ", &d, err, sizeof err), 0);
+	}
+	char call100[32];
+	td_occ occ = { .root = "XYZ", .right = 'C', .strike_milli = 100000 };
+	td_civil_from_days(TODAY + 10, &occ.year, &occ.month, &occ.day);
+	td_occ_format_compact(&occ, call100, sizeof call100);
+	td_history_contract_day c = { .day = TODAY - 3, .oi = 900, .premium = 2.0, .volume = 4 };
+	assert_int_equal(td_history_put_contract(h, call100, &c, err, sizeof err), 0);
+	td_optchain *oc = chains_with(&f, h);
+	const td_chainview *cv = td_optchain_get(oc, f.und, true);
+	double iv = cv->iv30;
+	int below = 0;
+	for (int i = 0; i < 25; i++)
+		below += 0.10 + 0.01 * i < iv;
+	assert_int_equal(cv->ivr.days, 25);
+	assert_near(cv->ivr.rank, (iv - 0.10) / 0.24 * 100, 1e-9);
+	assert_near(cv->ivr.percentile, below * 100.0 / 25, 1e-9);
+	/* the 100 call of the first expiry: rows 2 (strikes 90, 100, 110; call first) */
+	const td_optrow *r = &cv->rows[2];
+	assert_near(r->strike, 100, 0);
+	assert_int_equal(r->right, TD_CALL);
+	assert_near(cv->stat_rows[2].oi_change, 1200 - 900, 0);
+	assert_near(cv->stat_rows[2].price_change, r->mid - 2.0, 1e-12);
+	assert_near(cv->stat_rows[2].vol_hist, 30.0 / 4.0, 1e-12);
+	/* record today: the day's figures come back as "the day before tomorrow" */
+	td_history *fresh = td_history_new();
+	assert_int_equal(td_optchain_record(oc, fresh, err, sizeof err), 0);
+	assert_int_equal(td_optchain_today(oc), TODAY);
+	td_history_underlying_day u;
+	assert_int_equal(td_history_underlying_prev(fresh, "XYZ", TODAY + 1, &u), 0);
+	assert_int_equal(u.day, TODAY);
+	assert_near(u.atm_iv, iv, 1e-15);
+	assert_near(u.close, 100, 0);
+	td_history_contract_day back;
+	assert_int_equal(td_history_contract_prev(fresh, call100, TODAY + 1, &back), 0);
+	assert_near(back.oi, 1200, 0);
+	assert_near(back.premium, r->mid, 0);
+	assert_near(back.volume, 30, 0);
+	td_history_free(fresh);
+	td_history_free(h);
 	done(&f, oc);
 }
 
@@ -283,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_no_iv_reasons),
 		cmocka_unit_test(test_future_and_mapping),
 		cmocka_unit_test(test_refresh),
+		cmocka_unit_test(test_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
