@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 38
+plan 40
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -261,6 +261,19 @@ keys u
 eventually 10 "screen | grep -q '┌ Option chain: ESZ6 (Black-76'"
 ok $? "u steps to the ES chain, priced with Black-76" "$(screen | grep '┌')"
 keys q; wait_exit 10 >/dev/null
+hist="$XDG_STATE_HOME/tapedeck/history.tsv"
+[ "$(stat -c %a "$hist" 2>/dev/null)" = 600 ] && head -n 1 "$hist" | grep -q '^tapedeck-history 1$' &&
+	grep -Eq "^U	[0-9]{4}-[0-9]{2}-[0-9]{2}	SPY	0\.[0-9]+	[0-9.]+$" "$hist" &&
+	grep -Eq "^C	[0-9-]+	SPY261120C00570000	[0-9]+	[0-9.]+	[0-9]+$" "$hist"
+ok $? "quitting records the day's chains in the history file, mode 0600" "$(ls -l "$hist"; head -n 5 "$hist")"
+printf 'tapedeck-history 9\nU\t2026-01-02\tSPY\t0.2\t500\n' > "$hist"
+start 200 60 $UTF8 -- --seed 1 --speed 10 --layout options
+eventually 10 "screen | grep -q 'chain history not used: .*history.tsv:1: unsupported'"
+s1=$?
+keys q; wait_exit 10 >/dev/null
+[ $s1 -eq 0 ] && [ "$(head -n 1 "$hist")" = "tapedeck-history 9" ]
+ok $? "a history file of an unknown version is named on the status bar and left as it was" "$(screen | tail -n 1; head -n 2 "$hist")"
+rm -f "$hist"
 start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 10 --layout options
 eventually 15 "screen | grep -q 'Option chain: SPY' && screen | grep -q 'strike'"
 ok $? "at 80x24 in the C locale the chain still draws, in ASCII" "$(screen)"
