@@ -59,6 +59,7 @@ static const td_binding bindings[] = {
 	{ "chain", "c", TD_CMD_CENTRE },
 	{ "chain", "u", TD_CMD_CHAIN_NEXT },
 	{ "exposure", "d", TD_CMD_TOGGLE_DEX },
+	{ "scan", "Enter", TD_CMD_SELECT },
 	{ "exposure", "u", TD_CMD_CHAIN_NEXT },
 	{ "help", "Esc", TD_CMD_HELP },
 	{ "help", "q", TD_CMD_HELP },
@@ -68,7 +69,7 @@ static const td_binding bindings[] = {
 
 /* Contexts in the order help and the man page list them. */
 static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "chain", "exposure",
-				      "help" };
+				      "scan", "help" };
 
 static const struct {
 	const char *name;

@@ -33,7 +33,9 @@ typedef struct td_view {
 	td_analysis *analysis;   /* studies of the watchlist's instruments */
 	td_ticks ladder_px;      /* the ladder's cursor price (TD_PX_NONE before it has one) */
 	td_optchain *chains;     /* option chains of the underlyings with options */
-	uint32_t opt_cursor;     /* the option chain's cursor contract (TD_NO_ID before it has one) */
+	uint32_t opt_cursor;     /* the option chain's cursor contract (TD_NO_ID before it has one);
+				    another pane may set it to move the chain's cursor there */
+	const char *focus_request;  /* set by a pane's command: the name of the pane to focus next */
 } td_view;
 
 typedef enum td_reaction {
@@ -68,6 +70,7 @@ extern const td_pane_ops td_pane_chart;
 extern const td_pane_ops td_pane_premarket;
 extern const td_pane_ops td_pane_chain;
 extern const td_pane_ops td_pane_exposure;
+extern const td_pane_ops td_pane_scan;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

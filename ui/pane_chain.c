@@ -54,6 +54,7 @@ typedef struct chain_pane {
 	int put;               /* cursor side */
 	size_t top;            /* first strike on screen */
 	bool follow;           /* keep the cursor on the ATM strike until it is moved */
+	uint32_t told;         /* the contract last put in view->opt_cursor: any other was put there to jump to */
 	int col[MAX_COLS], ncol;
 	strike_row *strikes;   /* of the expiry shown */
 	size_t nstrikes, cap;
@@ -65,6 +66,7 @@ static void *chain_create(void)
 	if (s) {
 		s->und = TD_NO_ID;
 		s->seen_sel = TD_NO_ID;
+		s->told = TD_NO_ID;
 		s->follow = true;
 	}
 	return s;
@@ -408,12 +410,36 @@ static void draw_footer(const td_view *v, const td_chainview *cv, const chain_pa
 	td_draw_text(win, y, 1, w, TD_ROLE_STATUS, buf);
 }
 
+/* Another pane put a contract in view->opt_cursor: show its chain and expiry with the cursor on it. */
+static void jump_to(chain_pane *s, const td_view *v)
+{
+	s->told = v->opt_cursor;
+	uint32_t und = td_optchain_chain_of(v->chains, v->opt_cursor);
+	const td_chainview *cv = und == TD_NO_ID ? NULL : td_optchain_get(v->chains, und, false);
+	for (size_t i = 0; cv && i < cv->nrows; i++) {
+		if (cv->rows[i].id != v->opt_cursor)
+			continue;
+		s->und = und;
+		for (s->exp = 0; s->exp + 1 < cv->nexp && cv->exp[s->exp].expiry != cv->rows[i].expiry; s->exp++)
+			;
+		if (list_strikes(s, cv) < 0)
+			return;
+		for (s->row = 0; s->row + 1 < s->nstrikes && s->strikes[s->row].strike != cv->rows[i].strike; s->row++)
+			;
+		s->put = cv->rows[i].right == TD_PUT;
+		s->follow = false;
+		return;
+	}
+}
+
 static void chain_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 {
 	chain_pane *s = st;
 	if (!s->ncol)
 		parse_columns(s, v->cfg->chain_columns);
 	pick_chain(s, v);
+	if (v->opt_cursor != TD_NO_ID && v->opt_cursor != s->told)
+		jump_to(s, v);
 	const td_chainview *cv = s->und == TD_NO_ID ? NULL : td_optchain_get(v->chains, s->und, false);
 	if (!cv || !cv->nexp) {
 		td_draw_text(win, 1, 1, w, TD_ROLE_NOTE, cv ? "no quotes in this chain yet" : "no options listed on this feed");
@@ -485,7 +511,7 @@ static td_reaction chain_command(void *st, td_view *v, td_cmd cmd)
 	}
 	if (s->row >= s->nstrikes)
 		s->row = s->nstrikes ? s->nstrikes - 1 : 0;
-	v->opt_cursor = cursor_contract(s, v);
+	v->opt_cursor = s->told = cursor_contract(s, v);
 	return TD_REACT_DONE;
 }
 

@@ -29,7 +29,7 @@
 static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
-	&td_pane_chain,     &td_pane_exposure,
+	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
@@ -260,6 +260,16 @@ static void run_global(td_ui *u, td_cmd cmd)
 	u->dirty = true;
 }
 
+/* A pane asked for another to take the focus (the scanner's Enter opens the chain): give it, if placed. */
+static void take_focus_request(td_ui *u)
+{
+	const char *want = u->view.focus_request;
+	u->view.focus_request = NULL;
+	for (size_t i = 0; want && i < u->nplaced; i++)
+		if (strcmp(u->panes[u->order[i]].ops->name, want) == 0)
+			u->focus = i;
+}
+
 /* Give a command to the overlay, the focused pane, then the global handler. */
 static void dispatch(td_ui *u, td_cmd cmd)
 {
@@ -274,6 +284,7 @@ static void dispatch(td_ui *u, td_cmd cmd)
 	pane_inst *p = focused(u);
 	if (p && p->ops->command && p->ops->command(p->st, &u->view, cmd) == TD_REACT_DONE) {
 		u->dirty = true;
+		take_focus_request(u);
 		return;
 	}
 	run_global(u, cmd);

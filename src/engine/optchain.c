@@ -433,3 +433,20 @@ int td_optchain_record(td_optchain *oc, td_history *h, char *err, size_t errlen)
 	}
 	return rc;
 }
+
+int td_optchain_scan(const td_chainview *cv, td_scan_contract *c, td_scan_params *p, td_scan *sc)
+{
+	for (size_t i = 0; i < cv->nrows; i++) {
+		const td_optrow *r = &cv->rows[i];
+		c[i] = (td_scan_contract){
+			.id = r->id, .expiry = r->expiry, .T = r->T > 0 ? r->T : NAN, .right = r->right,
+			.strike = r->strike, .bid = r->bid, .ask = r->ask, .iv = r->iv, .delta = r->g.delta,
+			.gamma = r->g.gamma, .theta = r->g.theta, .vega = r->g.vega, .volume = r->volume, .oi = r->oi,
+		};
+	}
+	p->spot = cv->spot;
+	p->multiplier = cv->multiplier;
+	p->rate = cv->rate - cv->yield;
+	p->iv_rank = cv->ivr.rank;
+	return td_scan_run(sc, c, cv->nrows, p);
+}

@@ -45,6 +45,7 @@
 #include "options/chain.h"
 #include "options/expiry.h"
 #include "options/option.h"
+#include "options/scan.h"
 #include "store/history.h"
 
 /* One contract. */
@@ -126,6 +127,14 @@ const td_chainview *td_optchain_get(td_optchain *oc, uint32_t und, bool force);
  * naming the record that was refused (the others are still recorded).
  */
 int td_optchain_record(td_optchain *oc, td_history *h, char *err, size_t errlen);
+
+/*
+ * The scanner over a computed chain: fills c (room for cv->nrows) with its
+ * contracts and p's spot, multiplier, drift (rate - yield) and IV rank from
+ * the chain, then runs td_scan_run with the rest of p as given.  Returns
+ * td_scan_run's result (see td_scan_error).
+ */
+int td_optchain_scan(const td_chainview *cv, td_scan_contract *c, td_scan_params *p, td_scan *sc);
 
 /* The market clock's date (days since 1970-01-01) in the expiry zone: the "today" of the history. */
 int64_t td_optchain_today(const td_optchain *oc);

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 40
+plan 42
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -257,6 +257,14 @@ ok $? "the footer details the ATM call under the cursor with its implied vol" "$
 keys Tab l ]
 eventually 10 "screen | grep -q '│SPY261127P'"
 ok $? "l moves to the puts and ] to the next expiry" "$(screen | grep 'SPY2611')"
+keys Tab Tab
+eventually 10 "screen | grep -Eq '│(bear call spread|bull put spread|short strangle|iron condor|cash-secured put) +[0-9]{2}-[0-9]{2} +[0-9]+d '"
+ok $? "the scanner lists ranked structures with their legs, credit, POP and score" "$(screen | grep -A6 'Scanner')"
+pick=$(screen | grep -A3 'strategy .* score' | sed -n 2p | sed 's/.* -\([CP]\)\([0-9]*\) .*/\1 \2/')
+keys Enter
+right=${pick% *}; strike=$(printf '%05d000' "${pick#* }")
+eventually 10 "screen | grep -Eq '│SPY26[0-9]{4}${right}${strike} '"
+ok $? "Enter on a pick opens the chain at its sold leg ($pick)" "$(screen | grep 'SPY26')"
 keys u
 eventually 10 "screen | grep -q '┌ Option chain: ESZ6 (Black-76'"
 ok $? "u steps to the ES chain, priced with Black-76" "$(screen | grep '┌')"

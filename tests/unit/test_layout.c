@@ -19,8 +19,9 @@ static const td_layout_pane panes[] = {
 	{ "premarket", 40, 8, 7 },
 	{ "chain", 40, 8, 2 },
 	{ "exposure", 30, 6, 3 },
+	{ "scan", 60, 5, 3 },
 };
-#define NP 10
+#define NP 11
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
