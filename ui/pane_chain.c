@@ -334,7 +334,7 @@ static void draw_table(chain_pane *s, table_ctx *t, int y0, int rows, int w)
 /* Header items, most important first; as many as fit. */
 static void draw_header(const td_view *v, const td_chainview *cv, const td_chain_expiry *e, WINDOW *win, int w)
 {
-	char items[10][48];
+	char items[12][48];
 	int n = 0;
 	const td_chain_total *tot = cv->total;
 	snprintf(items[n++], 48, "%s %.2f", td_view_symbol(v, cv->underlying), cv->spot);
@@ -357,6 +357,8 @@ static void draw_header(const td_view *v, const td_chainview *cv, const td_chain
 		else
 			snprintf(items[n++], 48, "zero gamma none in +-20%%");
 	}
+	snprintf(items[n++], 48, "move +-%.2f", e->move);
+	snprintf(items[n++], 48, "RR25 %+.1f BF25 %+.1f", 100 * e->rr25, 100 * e->bf25);
 	int x = 1;
 	for (int i = 0; i < n; i++) {
 		int len = (int)strlen(items[i]);
@@ -367,7 +369,7 @@ static void draw_header(const td_view *v, const td_chainview *cv, const td_chain
 	}
 }
 
-/* The expiries as "MM-DD 7d", the one shown in the cursor role, scrolled so it is visible. */
+/* The term structure: each expiry as "MM-DD 7d 12.3%" (its ATM IV), the one shown in the cursor role. */
 static void draw_expiries(const chain_pane *s, const td_chainview *cv, WINDOW *win, int y, int w)
 {
 	char buf[32];
@@ -378,7 +380,8 @@ static void draw_expiries(const chain_pane *s, const td_chainview *cv, WINDOW *w
 		td_civil_from_days(cv->exp[i].expiry, &yy, &mm, &dd);
 		/* days to expiry as traders count them: 0 on expiry day */
 		double days = cv->exp[i].T * 365.0;
-		snprintf(buf, sizeof buf, " %02d-%02d %.0fd ", mm, dd, isfinite(days) ? floor(days) : 0.0);
+		snprintf(buf, sizeof buf, " %02d-%02d %.0fd %.1f%% ", mm, dd, isfinite(days) ? floor(days) : 0.0,
+			 100 * cv->exp[i].atm_iv);
 		int len = (int)strlen(buf);
 		if (x + len > w)
 			break;

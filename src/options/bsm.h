@@ -34,8 +34,9 @@
  * A - B taken from x near the money.  The out-of-the-money difference
  * A N(d1) - B N(d2), which in textbook form loses up to 8 digits far from
  * the money or with a small sigma sqrt(T), is evaluated without
- * cancellation (a series in positive terms for the growth of the Mills
- * ratio N/n, or erf near the money; bsm.c).  What is left is the
+ * cancellation as sqrt(A B) b(-|x|, s), Black's normalised price from the
+ * code the IV solver inverts (src/options/black.c: e^q times a Mills ratio
+ * difference by series where it would cancel).  What is left is the
  * conditioning of the price on x = ln(F/K) itself: a relative error of a
  * few ulps times (1 + d^2), d the smaller of |d1|, |d2|, since x and x/s
  * are rounded (about 1e-13 at |d| = 20, 1e-14 at |d| = 6).
@@ -93,8 +94,8 @@ double td_bsm_npdf(double x);
  * out-of-the-money side plus the intrinsic value 2 w sinh(x/2).  s == 0
  * gives the intrinsic value max(2 w sinh(x/2), 0); s < 0 or NaN gives NaN.
  * Accuracy as above: a few ulps times (1 + (x/s)^2) in the far tails, from
- * rounding x/s.  (iv.h has its own td_iv_black_normalised, which its solver
- * inverts; this one is the same function through the pricing code.)
+ * rounding x/s.  The same code as iv.h's td_iv_black_normalised, which the
+ * IV solver inverts: the two agree bit for bit.
  */
 double td_bsm_black_normalised(double x, double s, td_right right);
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "options/bsm.h"
+#include "options/iv.h"
 
 /* got within tol of want, absolute. */
 static void near_abs(double got, double want, double tol, const char *what)
@@ -446,6 +447,38 @@ static void test_normalised(void **state)
 	assert_true(td_bsm_black_normalised_vega(0.4, 0) == 0);
 }
 
+/*
+ * Near the money above the inflection point (x/s + s/2 in (0, 1)), where
+ * the price is sinh(x/2) plus a positive series: 50-digit references (as
+ * in the header), and the pricer and the IV solver share one b.
+ */
+static void test_normalised_near_money(void **state)
+{
+	(void)state;
+	static const struct {
+		double x, s;
+		td_right w;
+		double want;
+	} nb[] = {
+		{ -0.1, 0.8, TD_CALL, 0.263510457964504683695 },
+		{ 0.05, 0.5, TD_PUT, 0.173437657654471291486 },
+		{ -0.3, 1.2, TD_CALL, 0.318474109994119032426 },
+		{ 0.0, 0.3, TD_CALL, 0.119235384740485031545 },
+		{ -0.2, 0.25, TD_CALL, 0.0299136655942519248259 },
+	};
+	char what[64];
+	for (size_t i = 0; i < NELEM(nb); i++) {
+		snprintf(what, sizeof(what), "b(%g, %g, %d)", nb[i].x, nb[i].s, nb[i].w);
+		/* |d| < 1 here: a few ulps */
+		near_rel(td_bsm_black_normalised(nb[i].x, nb[i].s, nb[i].w), nb[i].want, 1e-15, what);
+	}
+	for (double x = -3; x <= 3; x += 0.125)
+		for (double s = 1e-3; s < 8; s *= 1.3)
+			for (int w = -1; w <= 1; w += 2)
+				assert_true(td_bsm_black_normalised(x, s, w > 0 ? TD_CALL : TD_PUT) ==
+					    td_iv_black_normalised(x, s, w));
+}
+
 /* ---- degenerate input ------------------------------------------------------ */
 
 static bool all_finite(const td_greeks *g)
@@ -586,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_greeks_finite_difference),
 		cmocka_unit_test(test_bounds_and_symmetry),
 		cmocka_unit_test(test_normalised),
+		cmocka_unit_test(test_normalised_near_money),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_expiry_and_zero_vol_limits),
 		cmocka_unit_test(test_never_nan),

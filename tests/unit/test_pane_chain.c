@@ -108,6 +108,13 @@ static void test_table_reads_like_a_chain(void **state)
 	assert_true(find(want) == 0);
 	snprintf(want, sizeof want, "ATM IV %.1f%%", 100 * cv->exp[0].atm_iv);
 	assert_true(find(want) == 0);
+	/* the term structure: each expiry with its days and ATM IV */
+	for (size_t i = 0; i < cv->nexp && i < 3; i++) {
+		int yy, mm, dd;
+		td_civil_from_days(cv->exp[i].expiry, &yy, &mm, &dd);
+		snprintf(want, sizeof want, "%02d-%02d %.0fd %.1f%%", mm, dd, floor(cv->exp[i].T * 365), 100 * cv->exp[i].atm_iv);
+		assert_true(find(want) == 1);
+	}
 	assert_true(find("11-20 0d") == 1);
 	assert_true(find("IV rank") == 0);
 	td_pane_chain.destroy(st);
