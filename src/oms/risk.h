@@ -1,0 +1,116 @@
+/*
+ * Pre-trade risk: every check an order must pass before it may be sent,
+ * each with a verdict and the numbers behind it, so the ticket can show
+ * them all and a rejection names the limit.
+ *
+ * The checks are a table (risk.c), run in order over a snapshot of what
+ * they need (td_risk_ctx), which the order manager fills from its
+ * positions, orders and P&L and from the market.  Pure: no I/O, no globals.
+ *
+ * Verdicts: PASS; WARN (the order may go, the ticket says why to think
+ * twice); FAIL (the order may not go); NA (the check cannot be made, e.g. no
+ * last price for the price band: said as such, and it does not block).
+ *
+ * Money is in the account's currency; prices in price units (not ticks);
+ * quantities in units of the instrument (shares, contracts, lots), and a
+ * contract's money value is price x multiplier x quantity.  A limit of 0
+ * turns its check off (shown as NA "no limit set").  Definitions, with the
+ * progressive daily-loss restriction, PDT and the margin estimate, are in
+ * doc/orders.md "Pre-trade risk".
+ */
+#ifndef TD_RISK_H
+#define TD_RISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/event.h"
+#include "oms/order.h"
+
+typedef struct td_risk_limits {
+	int64_t max_qty;          /* units per order */
+	double max_notional;      /* money per order */
+	double price_band_pct;    /* a limit or stop within this percent of the last trade */
+	int64_t max_position;     /* units held in one instrument after the order, either side */
+	double max_gross;         /* money: sum over instruments of |position| x price x multiplier, after the order */
+	int max_open_orders;      /* working orders, this one included */
+	double risk_per_trade_pct;/* percent of capital lost if the stop is hit */
+	double daily_loss;        /* money: realised + unrealised loss of the day that halts trading */
+	double warn_pct;          /* percent of daily_loss that warns (default 50) */
+	double reduce_pct;        /* percent of daily_loss from which only reducing orders pass (default 75) */
+	double max_drawdown;      /* money below the day's high-water mark of equity that halts trading */
+	int max_consecutive_losses;  /* losing round trips in a row that halt trading for the day */
+	double pdt_equity;        /* pattern day trader: below this equity (25,000 in the US) ... */
+	int pdt_day_trades;       /* ... this many day trades in 5 business days (4) flag the account; 0 = off */
+	bool extended_hours;      /* allow orders outside the regular session */
+	double margin_buffer_pct; /* buying power kept back, percent */
+} td_risk_limits;
+
+/* What the checks read. */
+typedef struct td_risk_ctx {
+	const td_order_req *req;
+	double price;             /* the order's price in price units: its limit, else the stop, else the touch it takes */
+	double last;              /* last trade, NaN when none */
+	double multiplier;        /* money per price unit per unit of quantity */
+	double position;          /* units held now in the instrument, signed */
+	double gross;             /* money, before the order */
+	int open_orders;          /* working orders before this one */
+	double capital;           /* the account's starting capital of the day */
+	double equity;            /* capital + realised + unrealised now */
+	double day_high_equity;   /* the day's high-water mark of equity */
+	double day_pnl;           /* realised + unrealised today */
+	int consecutive_losses;   /* losing round trips in a row today */
+	int day_trades_5d;        /* day trades in the last 5 business days */
+	bool completes_day_trade; /* the order would close a position opened today */
+	double stop_distance;     /* price units between entry and the protective stop; NaN when none */
+	double buying_power;      /* money available for new margin */
+	double margin;            /* money this order would tie up (td_risk_margin) */
+	td_phase phase;           /* session phase now */
+	bool halted;              /* the kill switch is on */
+	bool duplicate;           /* the same instrument, side, quantity and price as an order of the last seconds */
+} td_risk_ctx;
+
+typedef enum td_risk_status {
+	TD_RISK_PASS = 0,
+	TD_RISK_NA,
+	TD_RISK_WARN,
+	TD_RISK_FAIL
+} td_risk_status;
+
+typedef struct td_risk_check {
+	const char *name;         /* "max quantity", ... (static) */
+	td_risk_status status;
+	char detail[120];         /* the numbers: "150 > 100 per order" */
+} td_risk_check;
+
+#define TD_RISK_MAX_CHECKS 20
+
+/* The defaults (doc/orders.md lists them; they become the [risk] section of the configuration with order entry). */
+void td_risk_limits_default(td_risk_limits *l);
+
+/*
+ * Run every check on c against l into out (room for TD_RISK_MAX_CHECKS),
+ * in table order.  Returns the number of checks; *worst gets the most
+ * severe verdict (FAIL > WARN > NA > PASS).
+ */
+size_t td_risk_run(const td_risk_limits *l, const td_risk_ctx *c, td_risk_check *out, td_risk_status *worst);
+
+/* Whether an order reduces the position without reversing it (the only kind allowed when reducing only). */
+bool td_risk_reduces(double position, td_side side, int64_t qty);
+
+/*
+ * Margin an order would tie up, a documented estimate (doc/orders.md):
+ * stock and futures bought or sold short: 50 % of the value (Reg-T
+ * initial); a bought option: its premium; a sold option: the CBOE-style
+ * naked figure max(20 % of the underlying - the out-of-the-money amount,
+ * 10 % of the underlying for a call or of the strike for a put) x
+ * multiplier, plus the premium.  Quantities in units; the option fields are
+ * ignored for non-options (is_option false).
+ */
+double td_risk_margin(bool is_option, bool is_call, td_side side, int64_t qty, double price, double multiplier,
+		      double underlying, double strike);
+
+const char *td_risk_status_name(td_risk_status s);
+
+#endif
