@@ -80,7 +80,7 @@ static void usage(FILE *f)
 	fputs("usage: tapedeck [OPTIONS]\n"
 	      "       tapedeck record --out FILE [--events N] [--duration MIN] [OPTIONS]\n"
 	      "       tapedeck analyze bars|footprint|profile|premarket|levels|indicators ... (see doc/analyze.md)\n"
-	      "       tapedeck options price|iv|greeks --in FILE.csv [--format csv|json] (see doc/options.md)\n"
+	      "       tapedeck options price|iv|greeks|chain|scan --in FILE [--format ...] (see doc/options.md)\n"
 	      "\n"
 	      "A keyboard-driven terminal trading workstation.  With nothing configured it\n"
 	      "opens on the built-in simulated market.  Press ? inside for the keys.\n"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -109,4 +110,43 @@ int td_errf(char *err, size_t errlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
+}
+
+void td_chomp(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+char *td_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+char **td_split_csv(char *line, size_t *n)
+{
+	size_t cap = 1;
+	for (const char *p = line; *p; p++)
+		cap += *p == ',';
+	char **f = malloc(cap * sizeof *f);
+	if (!f)
+		return NULL;
+	size_t k = 0;
+	for (char *p = line;;) {
+		char *c = strchr(p, ',');
+		if (c)
+			*c = '\0';
+		f[k++] = td_trim(p);
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	*n = k;
+	return f;
 }

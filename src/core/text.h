@@ -24,4 +24,17 @@ int td_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((forma
 /* Copy at most n-1 bytes and terminate; returns strlen(src) like strlcpy. */
 size_t td_strlcpy(char *dst, const char *src, size_t n);
 
+/* Strip a trailing "\n" or "\r\n" (any run of them), in place. */
+void td_chomp(char *s);
+
+/* Trim blanks (spaces and tabs) on both sides, in place; returns the start. */
+char *td_trim(char *s);
+
+/*
+ * Split line on commas into a malloc'ed array (the caller frees it) of
+ * trimmed fields pointing into line, which is cut; *n gets the count.
+ * No quoting: a comma always separates.  NULL when out of memory.
+ */
+char **td_split_csv(char *line, size_t *n);
+
 #endif

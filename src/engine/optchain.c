@@ -311,8 +311,7 @@ static double gamma_at(void *ctx, size_t i, double spot)
 	return exp((b - p->rate) * r->T - 0.5 * d1 * d1) / (spot * sd * SQRT_2PI);
 }
 
-/* ATM IV at 30 days: total variance linear in T between the expiries around it, flat beyond them. */
-static double iv30_of(const td_chain_expiry *e, size_t n)
+double td_optchain_iv30(const td_chain_expiry *e, size_t n)
 {
 	const td_chain_expiry *lo = NULL, *hi = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -376,7 +375,7 @@ static void compute(td_optchain *oc, struct chainset *s)
 	v->stat_rows = ok ? td_chain_rows(s->stats, &nr) : NULL;
 	if (!ok)
 		v->nexp = v->nstrikes = 0;
-	v->iv30 = ok ? iv30_of(v->exp, v->nexp) : NAN;
+	v->iv30 = ok ? td_optchain_iv30(v->exp, v->nexp) : NAN;
 	iv_rank(oc, s, v);
 	v->computed = now;
 	v->compute_us = (double)(td_mono_now() - t0) / 1e3;

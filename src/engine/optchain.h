@@ -136,6 +136,9 @@ int td_optchain_record(td_optchain *oc, td_history *h, char *err, size_t errlen)
  */
 int td_optchain_scan(const td_chainview *cv, td_scan_contract *c, td_scan_params *p, td_scan *sc);
 
+/* ATM IV at 30 days from per-expiry ATM IVs: total variance linear in T between the expiries around 30 days, flat beyond them; NaN without any. */
+double td_optchain_iv30(const td_chain_expiry *e, size_t n);
+
 /* The market clock's date (days since 1970-01-01) in the expiry zone: the "today" of the history. */
 int64_t td_optchain_today(const td_optchain *oc);
 

@@ -19,7 +19,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/text.h"
 #include "core/time.h"
+#include "engine/options_chain_cli.h"
 #include "engine/options_cli.h"
 #include "options/american.h"
 #include "options/bsm.h"
@@ -72,6 +74,7 @@ typedef struct oc_result {
 static void oc_usage(FILE *f)
 {
 	fputs("usage: tapedeck options price|iv|greeks --in FILE.csv [--format csv|json] [--now ISO-8601]\n"
+	      "       tapedeck options chain|scan --in TAPE|CHAIN.csv [OPTIONS] (see 'tapedeck options chain --help')\n"
 	      "\n"
 	      "FILE.csv has a header with the columns type (call|put), style (european|american|black76),\n"
 	      "underlying, strike, years or expiry (YYYY-MM-DD, 16:00 New York), rate, dividend (optional),\n"
@@ -114,7 +117,7 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 	memset(o, 0, sizeof *o);
 	o->fmt = OC_CSV;
 	if (argc < 2)
-		return oc_bad_usage("missing subcommand: expected price, iv or greeks");
+		return oc_bad_usage("missing subcommand: expected price, iv, greeks, chain or scan");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		oc_usage(stdout);
 		return -1;
@@ -126,7 +129,7 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 	else if (strcmp(argv[1], "greeks") == 0)
 		o->cmd = OC_GREEKS;
 	else
-		return oc_bad_usage("unknown options subcommand '%s': expected price, iv or greeks", argv[1]);
+		return oc_bad_usage("unknown options subcommand '%s': expected price, iv, greeks, chain or scan", argv[1]);
 	o->cmd_name = argv[1];
 
 	bool have_now = false;
@@ -174,49 +177,6 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 }
 
 /* ---- input ----------------------------------------------------------------- */
-
-/* Strip a trailing "\n" or "\r\n". */
-static void oc_chomp(char *s)
-{
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-}
-
-/* Trim blanks on both sides, in place. */
-static char *oc_trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
-/* Split line on commas into a malloc'ed array of pointers into line (trimmed). */
-static char **oc_split(char *line, size_t *n)
-{
-	size_t cap = 1;
-	for (const char *p = line; *p; p++)
-		cap += *p == ',';
-	char **f = malloc(cap * sizeof *f);
-	if (!f)
-		return NULL;
-	size_t k = 0;
-	char *p = line;
-	for (;;) {
-		char *c = strchr(p, ',');
-		if (c)
-			*c = '\0';
-		f[k++] = oc_trim(p);
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	*n = k;
-	return f;
-}
 
 static void oc_err(oc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oc_err(oc_result *r, const char *fmt, ...)
@@ -408,6 +368,8 @@ static void oc_fmt_num(double v, char buf[32])
 
 int td_options_main(int argc, char **argv)
 {
+	if (argc >= 2 && (strcmp(argv[1], "chain") == 0 || strcmp(argv[1], "scan") == 0))
+		return td_options_chain_main(argc, argv);
 	setlocale(LC_NUMERIC, "C");
 	oc_opts o;
 	int rc = oc_parse_args(argc, argv, &o);
@@ -453,9 +415,9 @@ int td_options_main(int argc, char **argv)
 		goto done;
 	}
 	lineno = 1;
-	oc_chomp(line);
+	td_chomp(line);
 	hline = strdup(line);
-	if (!hline || !(h.names = oc_split(hline, &h.n))) {
+	if (!hline || !(h.names = td_split_csv(hline, &h.n))) {
 		fprintf(stderr, "tapedeck: options: out of memory\n");
 		status = 1;
 		goto done;
@@ -515,11 +477,11 @@ int td_options_main(int argc, char **argv)
 
 	while (getline(&line, &cap, in) >= 0) {
 		lineno++;
-		oc_chomp(line);
-		if (!*oc_trim(line))
+		td_chomp(line);
+		if (!*td_trim(line))
 			continue;  /* blank lines are skipped */
 		size_t nf;
-		char **f = oc_split(line, &nf);
+		char **f = td_split_csv(line, &nf);
 		if (!f) {
 			fprintf(stderr, "tapedeck: options: out of memory\n");
 			status = 1;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -180,9 +181,34 @@ static void test_errf(void **state)
 	assert_int_equal(err[0], 'k');
 }
 
+/* Fields split on every comma, trimmed of blanks; line ends stripped first. */
+static void test_split_csv(void **state)
+{
+	(void)state;
+	char line[] = " a , b,,c d \t\r\n";
+	td_chomp(line);
+	size_t n;
+	char **f = td_split_csv(line, &n);
+	assert_non_null(f);
+	assert_int_equal(n, 4);
+	assert_string_equal(f[0], "a");
+	assert_string_equal(f[1], "b");
+	assert_string_equal(f[2], "");
+	assert_string_equal(f[3], "c d");
+	free(f);
+	char empty[] = "";
+	f = td_split_csv(empty, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(f[0], "");
+	free(f);
+	char blanks[] = " \t ";
+	assert_string_equal(td_trim(blanks), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_csv),
 		cmocka_unit_test(test_sanitize_table),
 		cmocka_unit_test(test_sanitize_never_splits),
 		cmocka_unit_test(test_sanitize_all_bytes),
