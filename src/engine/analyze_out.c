@@ -12,6 +12,7 @@
 #include "analyze_int.h"
 
 /* Print "tapedeck: analyze: " and the message with a prefix word. */
+static void td_az_vreport(const char *prefix, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void td_az_vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "tapedeck: analyze: %s", prefix);
