@@ -75,6 +75,7 @@ static const struct {
 	{ "american", td_bench_american },
 	{ "chain", td_bench_chain },
 	{ "scan", td_bench_scan },
+	{ "journal", td_bench_journal },
 };
 
 /* With arguments, only the named benches run (./build/bench bsm iv). */

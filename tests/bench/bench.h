@@ -27,5 +27,6 @@ void td_bench_iv(void);
 void td_bench_american(void);
 void td_bench_chain(void);
 void td_bench_scan(void);
+void td_bench_journal(void);
 
 #endif
