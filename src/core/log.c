@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fsutil.h"
 
 #define TD_LOG_MSG_MAX 1024
 
@@ -45,21 +46,6 @@ int td_log_level_parse(const char *s, td_log_level *out)
 	return -1;
 }
 
-/* Create the directories leading to path, private to the user. */
-static int td_log_mkdirs(const char *path)
-{
-	char dir[sizeof td_log_file];
-
-	snprintf(dir, sizeof dir, "%s", path);
-	for (char *p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 /* Open (or reopen) the sink at path, or at the default path for NULL or "". */
 int td_log_open(const char *path, td_log_level level)
 {
@@ -75,7 +61,7 @@ int td_log_open(const char *path, td_log_level level)
 			return -1;
 		path = def;
 	}
-	if (strlen(path) >= sizeof td_log_file || td_log_mkdirs(path) != 0)
+	if (strlen(path) >= sizeof td_log_file || td_fs_make_parents(path) != 0)
 		return -1;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)

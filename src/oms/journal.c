@@ -44,6 +44,7 @@
 #include <zlib.h>
 
 #include "../core/config.h"
+#include "../core/fsutil.h"
 #include "../core/text.h"
 
 #define TD_JNL_MAGIC "tapedeck-journal "
@@ -266,41 +267,6 @@ static uint32_t new_tag(void)
 
 /* ---- creating ---- */
 
-/* Create the missing directories leading to path, private to the user. */
-static int make_parents(const char *path)
-{
-	char dir[TD_JNL_PATH_MAX];
-	if (td_strlcpy(dir, path, sizeof dir) >= sizeof dir)
-		return errno = ENAMETOOLONG, -1;
-	for (char *p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
-/* fsync the directory holding path, so that a new name in it is durable. */
-static int sync_parent(const char *path)
-{
-	char dir[TD_JNL_PATH_MAX];
-	td_strlcpy(dir, path, sizeof dir);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		td_strlcpy(dir, ".", sizeof dir);
-	else
-		slash[slash == dir] = '\0';  /* keep "/" for a file in the root */
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 /* Write all n bytes at p; 0, or -1 with errno. */
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -344,7 +310,7 @@ static int create_file(const td_journal *j, const char *path, bool *created, cha
 	char tmp[TD_JNL_PATH_MAX];
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
 		return td_errf(err, errlen, "%s: path too long", j->name);
-	if (make_parents(path) != 0)
+	if (td_fs_make_parents(path) != 0)
 		return td_errf(err, errlen, "%s: cannot create its directory: %s", j->name,
 			       strerror(errno));
 	if (write_new(tmp) != 0)
@@ -357,7 +323,7 @@ static int create_file(const td_journal *j, const char *path, bool *created, cha
 	if (rc != 0)
 		return td_errf(err, errlen, "%s: cannot create: %s", j->name, strerror(e));
 	*created = true;
-	if (sync_parent(path) != 0)
+	if (td_fs_sync_parent(path) != 0)
 		return td_errf(err, errlen, "%s: created, but syncing its directory failed: %s",
 			       j->name, strerror(errno));
 	return 0;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "../core/config.h"
+#include "../core/fsutil.h"
 #include "../core/text.h"
 #include "../core/time.h"
 
@@ -788,41 +789,6 @@ static void write_all(const td_history *h, FILE *f, locale_t loc)
 	uselocale(old);
 }
 
-/* Create the missing directories leading to path, private to the user. */
-static int make_parents(const char *path)
-{
-	char dir[TD_HIST_PATH_MAX];
-	if (td_strlcpy(dir, path, sizeof dir) >= sizeof dir)
-		return errno = ENAMETOOLONG, -1;
-	for (char *p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
-/* fsync the directory holding path, so the rename itself is durable. */
-static int sync_parent(const char *path)
-{
-	char dir[TD_HIST_PATH_MAX];
-	td_strlcpy(dir, path, sizeof dir);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		td_strlcpy(dir, ".", sizeof dir);
-	else
-		slash[slash == dir] = '\0';  /* keep "/" for a file in the root */
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 /* Write h into the new file tmp; 0, or -1 with errno. */
 static int write_tmp(const td_history *h, const char *tmp, locale_t loc)
 {
@@ -857,7 +823,7 @@ int td_history_save(td_history *h, const char *path, int64_t today, int keep_con
 		h->nrec -= prune_table(&h->t[TD_HIST_C], day_minus(today, keep_contract_days));
 	if (keep_underlying_days >= 0)
 		h->nrec -= prune_table(&h->t[TD_HIST_U], day_minus(today, keep_underlying_days));
-	if (make_parents(path) != 0)
+	if (td_fs_make_parents(path) != 0)
 		return td_errf(err, errlen, "%s: cannot create its directory: %s", name,
 			       strerror(errno));
 	locale_t loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -870,7 +836,7 @@ int td_history_save(td_history *h, const char *path, int64_t today, int keep_con
 		unlink(tmp);
 		return td_errf(err, errlen, "%s: cannot write: %s", name, strerror(e));
 	}
-	if (sync_parent(path) != 0)
+	if (td_fs_sync_parent(path) != 0)
 		return td_errf(err, errlen, "%s: saved, but syncing its directory failed: %s", name,
 			       strerror(errno));
 	return 0;
