@@ -1,0 +1,554 @@
+/*
+ * The order manager: see oms.h.  Journal first, then act.
+ */
+#include "oms/oms.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+
+#define MAX_EVENTS 64
+
+struct td_oms {
+	td_oms_params p;
+	td_journal *j;
+	td_book *book;
+	td_order *orders;
+	size_t n, cap;
+	bool halted;
+	double day_high;           /* the day's high-water mark of equity */
+	char refusal[TD_JOURNAL_MSG_MAX];
+	td_oms_recovery *rec;      /* during td_oms_open only */
+};
+
+/* ---- records ---------------------------------------------------------------- */
+
+/* The value of key in a tab-separated key=value payload, copied into buf; "" when absent. */
+static const char *field(const char *payload, const char *key, char *buf, size_t n)
+{
+	size_t klen = strlen(key);
+	for (const char *p = payload; p && *p;) {
+		const char *end = strchr(p, '\t');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t v = len - klen - 1 < n - 1 ? len - klen - 1 : n - 1;
+			memcpy(buf, p + klen + 1, v);
+			buf[v] = '\0';
+			return buf;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	buf[0] = '\0';
+	return buf;
+}
+
+static int64_t field_i64(const char *payload, const char *key, int64_t none)
+{
+	char b[32];
+	field(payload, key, b, sizeof b);
+	return b[0] ? strtoll(b, NULL, 10) : none;
+}
+
+static double field_dbl(const char *payload, const char *key)
+{
+	char b[40];
+	field(payload, key, b, sizeof b);
+	return b[0] ? strtod(b, NULL) : 0.0;
+}
+
+/* The order with this id, or NULL. */
+static td_order *find(const td_oms *o, const char *id)
+{
+	for (size_t i = o->n; i > 0; i--)
+		if (strcmp(o->orders[i - 1].id, id) == 0)
+			return &o->orders[i - 1];
+	return NULL;
+}
+
+const td_order *td_oms_find(const td_oms *o, const char *id)
+{
+	return find(o, id);
+}
+
+static td_order *add_order(td_oms *o)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 64;
+		td_order *n = realloc(o->orders, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		o->orders = n;
+		o->cap = cap;
+	}
+	return &o->orders[o->n++];
+}
+
+/* ---- applying events (live and on replay) ---------------------------------- */
+
+static double multiplier(const td_oms *o, uint32_t instr)
+{
+	const td_instrument *ins = td_registry_get(o->p.reg, instr);
+	return ins && ins->multiplier > 0 ? (double)ins->multiplier : 1.0;
+}
+
+static double to_price(const td_oms *o, uint32_t instr, td_ticks t)
+{
+	const td_instrument *ins = td_registry_get(o->p.reg, instr);
+	return ins && t != TD_PX_NONE ? td_px_to_double(ins->px, t) : NAN;
+}
+
+/* Apply an order event; fills also move the positions.  0, or -1 with err. */
+static int apply(td_oms *o, td_order *ord, td_order_event ev, int64_t qty, td_ticks px, double fee, const char *why,
+		 td_ns t, char *err, size_t errlen)
+{
+	if (td_order_apply(ord, ev, qty, px, why, t, err, errlen) < 0)
+		return -1;
+	if (ev == TD_OEV_FILL && ord->req.instr != TD_NO_ID)
+		td_book_fill(o->book, ord->req.instr, ord->req.side, (double)qty, to_price(o, ord->req.instr, px), fee,
+			     multiplier(o, ord->req.instr), t, TD_CLOSE_MANUAL);
+	return 0;
+}
+
+/* Journal an order event, then apply it.  0, or -1 with err (nothing applied). */
+static int record_event(td_oms *o, td_order *ord, td_order_event ev, int64_t qty, td_ticks px, double fee,
+			const char *why, td_ns t, char *err, size_t errlen)
+{
+	char payload[TD_JOURNAL_PAYLOAD_MAX], clean[96];
+	td_text_sanitize(clean, sizeof clean, why ? why : "");
+	for (char *c = clean; *c; c++)
+		if (*c == '\t')
+			*c = ' ';
+	snprintf(payload, sizeof payload, "id=%s\tev=%d\tqty=%lld\tpx=%lld\tfee=%.17g\twhy=%s", ord->id, (int)ev,
+		 (long long)qty, (long long)px, fee, clean);
+	if (td_journal_append(o->j, 'E', t, payload, NULL, err, errlen) < 0) {
+		td_strlcpy(o->refusal, err, sizeof o->refusal);
+		return -1;
+	}
+	return apply(o, ord, ev, qty, px, fee, why, t, err, errlen);
+}
+
+static td_ns clock_now(const td_oms *o)
+{
+	return td_market_stats_get(o->p.m)->clock;
+}
+
+/* ---- replay ------------------------------------------------------------------ */
+
+static int replay_order(td_oms *o, const td_journal_rec *r, char *why, size_t n)
+{
+	char sym[TD_SYMBOL_MAX], id[TD_ORDER_ID_MAX];
+	field(r->payload, "id", id, sizeof id);
+	field(r->payload, "sym", sym, sizeof sym);
+	td_order_req q = {
+		.instr = td_registry_find(o->p.reg, sym), .side = (td_side)field_i64(r->payload, "side", 0),
+		.qty = field_i64(r->payload, "qty", 0), .type = (td_order_type)field_i64(r->payload, "type", 0),
+		.tif = (td_tif)field_i64(r->payload, "tif", 0), .limit = field_i64(r->payload, "lmt", TD_PX_NONE),
+		.stop = field_i64(r->payload, "stp", TD_PX_NONE), .trail = field_i64(r->payload, "trail", 0),
+		.group = (uint64_t)field_i64(r->payload, "group", 0),
+	};
+	td_order *ord = add_order(o);
+	if (!ord)
+		return td_errf(why, n, "out of memory");
+	td_order_init(ord, id, &q, r->ts);
+	if (q.instr == TD_NO_ID)
+		o->rec->unknown++;
+	return 0;
+}
+
+static int replay_event(td_oms *o, const td_journal_rec *r, char *why, size_t n)
+{
+	char id[TD_ORDER_ID_MAX], text[96];
+	td_order *ord = find(o, field(r->payload, "id", id, sizeof id));
+	if (!ord)
+		return td_errf(why, n, "an event for order '%s', which the journal never opened", id);
+	field(r->payload, "why", text, sizeof text);
+	return apply(o, ord, (td_order_event)field_i64(r->payload, "ev", -1), field_i64(r->payload, "qty", 0),
+		     field_i64(r->payload, "px", TD_PX_NONE), field_dbl(r->payload, "fee"), text, r->ts, why, n);
+}
+
+static int replay(const td_journal_rec *r, void *user, char *why, size_t n)
+{
+	td_oms *o = user;
+	switch (r->kind) {
+	case 'O': return replay_order(o, r, why, n);
+	case 'E': return replay_event(o, r, why, n);
+	case 'K': o->halted = strcmp(r->payload, "halt") == 0; return 0;
+	}
+	return td_errf(why, n, "unknown record kind '%c'", r->kind);
+}
+
+/* Orders working when tapedeck stopped are gone from the paper broker: close them, journalled. */
+static void close_orphans(td_oms *o)
+{
+	char err[256];
+	td_ns t = clock_now(o);
+	for (size_t i = 0; i < o->n; i++) {
+		td_order *ord = &o->orders[i];
+		if (td_order_final(ord->state))
+			continue;
+		const char *why = "not working after a restart";
+		if (ord->state == TD_ORD_NEW)
+			record_event(o, ord, TD_OEV_RISK_FAIL, 0, 0, 0, "never sent: tapedeck stopped first", t, err, sizeof err);
+		else if (ord->state == TD_ORD_PENDING)
+			record_event(o, ord, TD_OEV_REJECT, 0, 0, 0, why, t, err, sizeof err);
+		else if (record_event(o, ord, TD_OEV_CANCEL_REQ, 0, 0, 0, why, t, err, sizeof err) == 0 ||
+			 ord->state == TD_ORD_CANCEL_PENDING)
+			record_event(o, ord, TD_OEV_CANCELLED, 0, 0, 0, why, t, err, sizeof err);
+		o->rec->cancelled++;
+	}
+}
+
+/* ---- open and close ------------------------------------------------------------ */
+
+static int open_journal(td_oms *o, td_oms_recovery *rec, char *err, size_t errlen)
+{
+	char path[1024];
+	if (o->p.journal)
+		td_strlcpy(path, o->p.journal, sizeof path);
+	else if (td_journal_default_path(path, sizeof path) < 0)
+		return td_errf(err, errlen, "no state directory for the order journal");
+	td_journal_info info;
+	o->j = td_journal_open(path, replay, o, &info, err, errlen);
+	if (!o->j)
+		return -1;
+	rec->records = info.records;
+	rec->tail = info.tail;
+	td_strlcpy(rec->msg, info.msg, sizeof rec->msg);
+	if (td_journal_refusal(o->j))
+		td_strlcpy(o->refusal, td_journal_refusal(o->j), sizeof o->refusal);
+	return 0;
+}
+
+td_oms *td_oms_open(const td_oms_params *p, td_oms_recovery *rec, char *err, size_t errlen)
+{
+	td_oms *o = calloc(1, sizeof(*o));
+	if (!o) {
+		if (p->broker.ops)
+			p->broker.ops->free(p->broker.impl);
+		td_errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	o->p = *p;
+	*rec = (td_oms_recovery){ 0 };
+	o->rec = rec;
+	o->book = td_book_new(td_registry_count(p->reg));
+	if (!o->book || open_journal(o, rec, err, errlen) < 0) {
+		if (!o->book)
+			td_errf(err, errlen, "out of memory");
+		td_oms_close(o);
+		return NULL;
+	}
+	if (!o->refusal[0])
+		close_orphans(o);
+	rec->orders = o->n;
+	rec->halted = o->halted;
+	for (uint32_t i = 0; i < td_registry_count(p->reg); i++)
+		rec->positions += td_book_position(o->book, i)->qty != 0;
+	o->rec = NULL;
+	o->day_high = td_oms_equity(o);
+	return o;
+}
+
+void td_oms_close(td_oms *o)
+{
+	if (!o)
+		return;
+	if (o->p.broker.ops)
+		o->p.broker.ops->free(o->p.broker.impl);
+	td_journal_close(o->j);
+	td_book_free(o->book);
+	free(o->orders);
+	free(o);
+}
+
+/* ---- the risk context ------------------------------------------------------- */
+
+/* The last trade, else the mid, in price units. */
+static double mark(const td_oms *o, uint32_t instr)
+{
+	const td_quote_state *q = td_market_get(o->p.m, instr);
+	if (!q)
+		return NAN;
+	if (q->last != TD_PX_NONE)
+		return to_price(o, instr, q->last);
+	return 0.5 * (to_price(o, instr, q->bid) + to_price(o, instr, q->ask));
+}
+
+double td_oms_equity(const td_oms *o)
+{
+	double e = o->p.capital;
+	for (uint32_t i = 0; i < td_registry_count(o->p.reg); i++) {
+		const td_position *pos = td_book_position(o->book, i);
+		e += pos->realised + (pos->qty ? td_book_unrealised(o->book, i, mark(o, i)) : 0);
+	}
+	return e;
+}
+
+/* The price an order is valued at: its limit, its stop, else the touch it would take. */
+static double order_price(const td_oms *o, const td_order_req *r)
+{
+	if (r->limit != TD_PX_NONE)
+		return to_price(o, r->instr, r->limit);
+	if (r->stop != TD_PX_NONE)
+		return to_price(o, r->instr, r->stop);
+	const td_quote_state *q = td_market_get(o->p.m, r->instr);
+	td_ticks touch = q ? (r->side == TD_SIDE_BUY ? q->ask : q->bid) : TD_PX_NONE;
+	return touch != TD_PX_NONE ? to_price(o, r->instr, touch) : mark(o, r->instr);
+}
+
+static bool duplicate(const td_oms *o, const td_order_req *r, td_ns now)
+{
+	for (size_t i = o->n; i > 0; i--) {
+		const td_order *x = &o->orders[i - 1];
+		if (now - x->created > (td_ns)o->p.dup_window_ms * 1000000)
+			break;
+		if (x->req.instr == r->instr && x->req.side == r->side && x->req.qty == r->qty &&
+		    x->req.limit == r->limit && x->req.stop == r->stop && x->req.type == r->type)
+			return true;
+	}
+	return false;
+}
+
+static void exposure(const td_oms *o, double *gross, double *day_pnl)
+{
+	*gross = *day_pnl = 0;
+	for (uint32_t i = 0; i < td_registry_count(o->p.reg); i++) {
+		const td_position *pos = td_book_position(o->book, i);
+		double u = pos->qty ? td_book_unrealised(o->book, i, mark(o, i)) : 0;
+		*gross += fabs(pos->qty) * mark(o, i) * pos->multiplier * (pos->qty != 0);
+		*day_pnl += pos->day_realised + (isfinite(u) ? u : 0);
+	}
+}
+
+static double margin_of(const td_oms *o, const td_order_req *r, double price)
+{
+	const td_instrument *ins = td_registry_get(o->p.reg, r->instr);
+	bool opt = ins && ins->kind == TD_INS_OPTION;
+	double und = opt ? mark(o, ins->underlying) : NAN;
+	double strike = opt ? (double)ins->occ.strike_milli / 1000.0 : NAN;
+	return td_risk_margin(opt, opt && ins->occ.right == 'C', r->side, r->qty, price, multiplier(o, r->instr), und,
+			      strike);
+}
+
+static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
+{
+	const td_position *pos = td_book_position(o->book, r->instr);
+	td_broker_account acct = { .cash = o->p.capital, .buying_power = o->p.capital };
+	if (o->p.broker.ops && o->p.broker.ops->account)
+		o->p.broker.ops->account(o->p.broker.impl, &acct);
+	size_t working = 0;
+	for (size_t i = 0; i < o->n; i++)
+		working += !td_order_final(o->orders[i].state);
+	double gross, day_pnl;
+	exposure(o, &gross, &day_pnl);
+	double equity = td_oms_equity(o);
+	*c = (td_risk_ctx){
+		.req = r, .price = order_price(o, r), .last = mark(o, r->instr), .multiplier = multiplier(o, r->instr),
+		.position = pos ? pos->qty : 0, .gross = gross, .open_orders = (int)working, .capital = o->p.capital,
+		.equity = equity, .day_high_equity = fmax(o->day_high, equity), .day_pnl = day_pnl,
+		.consecutive_losses = td_book_losing_streak(o->book), .stop_distance = NAN,
+		.buying_power = acct.buying_power, .phase = td_market_stats_get(o->p.m)->phase, .halted = o->halted,
+		.duplicate = duplicate(o, r, clock_now(o)),
+	};
+	c->margin = margin_of(o, r, c->price);
+	if (r->stop != TD_PX_NONE && r->type != TD_OT_STOP && r->type != TD_OT_STOP_LIMIT)
+		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop));
+}
+
+/* ---- trading ------------------------------------------------------------------ */
+
+int td_oms_ticket(td_oms *o, const td_order_req *req, td_ticket *t, char *err, size_t errlen)
+{
+	if (td_order_req_check(req, err, errlen) < 0)
+		return -1;
+	if (!td_registry_get(o->p.reg, req->instr))
+		return td_errf(err, errlen, "unknown instrument");
+	td_risk_ctx c;
+	risk_ctx(o, req, &c);
+	td_risk_check checks[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
+	td_ticket_init(t, req, checks, n, worst, o->p.strict);
+	return 0;
+}
+
+/* Journal the intent of a new order; the order exists from here on. */
+static td_order *journal_intent(td_oms *o, const td_order_req *r, char *err, size_t errlen)
+{
+	char id[TD_ORDER_ID_MAX], payload[TD_JOURNAL_PAYLOAD_MAX];
+	const td_instrument *ins = td_registry_get(o->p.reg, r->instr);
+	if (td_journal_next_id(o->j, id, sizeof id) < 0) {
+		td_errf(err, errlen, "no order id");
+		return NULL;
+	}
+	snprintf(payload, sizeof payload,
+		 "id=%s\tsym=%s\tside=%d\tqty=%lld\ttype=%d\ttif=%d\tlmt=%lld\tstp=%lld\ttrail=%lld\tgroup=%llu", id,
+		 ins->symbol, (int)r->side, (long long)r->qty, (int)r->type, (int)r->tif, (long long)r->limit,
+		 (long long)r->stop, (long long)r->trail, (unsigned long long)r->group);
+	td_order *ord = add_order(o);
+	if (!ord) {
+		td_errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (td_journal_append(o->j, 'O', clock_now(o), payload, NULL, err, errlen) < 0) {
+		o->n--;
+		td_strlcpy(o->refusal, err, sizeof o->refusal);
+		return NULL;
+	}
+	td_order_init(ord, id, r, clock_now(o));
+	return ord;
+}
+
+/* The first failed check, as a reason. */
+static void first_failure(const td_risk_check *c, size_t n, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].status == TD_RISK_FAIL) {
+			snprintf(why, whylen, "%s: %s", c[i].name, c[i].detail);
+			return;
+		}
+	td_strlcpy(why, "risk check failed", whylen);
+}
+
+int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size_t errlen)
+{
+	if (t->stage != TD_TICKET_CONFIRMED)
+		return td_errf(err, errlen, "the order was not confirmed (Enter, then y)");
+	if (o->refusal[0])
+		return td_errf(err, errlen, "not trading: %s", o->refusal);
+	t->stage = TD_TICKET_SENT;
+	td_order *ord = journal_intent(o, &t->req, err, errlen);
+	if (!ord)
+		return -1;
+	td_strlcpy(id, ord->id, idlen);
+	td_risk_ctx c;
+	risk_ctx(o, &t->req, &c);
+	c.duplicate = false;   /* the intent just journalled is this order, not a twin */
+	td_risk_check checks[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
+	td_ns now = clock_now(o);
+	if (worst == TD_RISK_FAIL) {
+		char why[160];
+		first_failure(checks, n, why, sizeof why);
+		record_event(o, ord, TD_OEV_RISK_FAIL, 0, 0, 0, why, now, err, errlen);
+		return td_errf(err, errlen, "refused: %s", why);
+	}
+	if (record_event(o, ord, TD_OEV_RISK_OK, 0, 0, 0, NULL, now, err, errlen) < 0)
+		return -1;
+	if (o->p.broker.ops->place(o->p.broker.impl, ord, err, errlen) < 0) {
+		char why[160];
+		td_strlcpy(why, err, sizeof why);
+		record_event(o, ord, TD_OEV_REJECT, 0, 0, 0, why, now, err, errlen);
+		return td_errf(err, errlen, "broker refused: %s", why);
+	}
+	td_oms_pump(o);
+	return 0;
+}
+
+int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen)
+{
+	td_order *ord = find(o, id);
+	if (!ord)
+		return td_errf(err, errlen, "no order %s", id);
+	if (record_event(o, ord, TD_OEV_CANCEL_REQ, 0, 0, 0, NULL, clock_now(o), err, errlen) < 0)
+		return -1;
+	if (o->p.broker.ops->cancel(o->p.broker.impl, id, err, errlen) < 0)
+		return -1;
+	td_oms_pump(o);
+	return 0;
+}
+
+size_t td_oms_cancel_all(td_oms *o)
+{
+	size_t sent = 0;
+	char err[256];
+	for (size_t i = 0; i < o->n; i++) {
+		td_order_state s = o->orders[i].state;
+		if (!td_order_final(s) && s != TD_ORD_NEW && s != TD_ORD_CANCEL_PENDING)
+			sent += td_oms_cancel(o, o->orders[i].id, err, sizeof err) == 0;
+	}
+	return sent;
+}
+
+static int switch_record(td_oms *o, bool halt, char *err, size_t errlen)
+{
+	if (td_journal_append(o->j, 'K', clock_now(o), halt ? "halt" : "rearm", NULL, err, errlen) < 0)
+		return -1;
+	o->halted = halt;
+	return 0;
+}
+
+int td_oms_halt(td_oms *o, char *err, size_t errlen)
+{
+	/* the safe direction: halt in memory even if the journal refuses */
+	int rc = switch_record(o, true, err, errlen);
+	o->halted = true;
+	return rc;
+}
+
+int td_oms_rearm(td_oms *o, char *err, size_t errlen)
+{
+	return switch_record(o, false, err, errlen);
+}
+
+bool td_oms_halted(const td_oms *o)
+{
+	return o->halted;
+}
+
+/* ---- the broker's events ----------------------------------------------------- */
+
+static const td_order_event from_broker[] = {
+	[TD_BEV_ACK] = TD_OEV_ACK,           [TD_BEV_REJECT] = TD_OEV_REJECT,
+	[TD_BEV_FILL] = TD_OEV_FILL,         [TD_BEV_CANCELLED] = TD_OEV_CANCELLED,
+	[TD_BEV_EXPIRED] = TD_OEV_EXPIRE,    [TD_BEV_REPLACED] = TD_OEV_REPLACE,
+};
+
+size_t td_oms_pump(td_oms *o)
+{
+	td_broker_ev ev[MAX_EVENTS];
+	size_t total = 0, n;
+	char err[256];
+	while ((n = o->p.broker.ops->poll(o->p.broker.impl, ev, MAX_EVENTS)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			td_order *ord = find(o, ev[i].id);
+			if (ord)
+				record_event(o, ord, from_broker[ev[i].type], ev[i].qty, ev[i].px, ev[i].fee, ev[i].why,
+					     ev[i].t, err, sizeof err);
+		}
+		total += n;
+	}
+	if (total) {
+		double e = td_oms_equity(o);
+		if (e > o->day_high)
+			o->day_high = e;
+	}
+	return total;
+}
+
+void td_oms_on_market(td_oms *o, const td_event *ev)
+{
+	if (o->p.broker.ops->on_market)
+		o->p.broker.ops->on_market(o->p.broker.impl, ev);
+	td_oms_pump(o);
+}
+
+const td_order *td_oms_orders(const td_oms *o, size_t *n)
+{
+	*n = o->n;
+	return o->orders;
+}
+
+const td_book *td_oms_book(const td_oms *o)
+{
+	return o->book;
+}
+
+const char *td_oms_refusal(const td_oms *o)
+{
+	return o->refusal[0] ? o->refusal : NULL;
+}

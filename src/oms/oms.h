@@ -1,0 +1,113 @@
+/*
+ * The order manager: orders, the book of positions, the pre-trade checks,
+ * the journal and a broker, on the engine thread.
+ *
+ *   ticket (risk shown) --Enter, y--> td_oms_send:
+ *       journal the intent (fsync) -> risk again -> journal the verdict ->
+ *       broker place
+ *   market event -> broker -> events -> journal each (fsync) -> apply to the
+ *       order and the positions
+ *
+ * Nothing changes before its journal record is on disk: an order exists
+ * once its intent is journalled, and every state change is journalled
+ * before it is applied.  td_oms_open rebuilds orders, positions and P&L by
+ * replaying the journal.  Orders that were working when tapedeck stopped
+ * are not working any more (the paper broker keeps them in memory): they are
+ * cancelled on open, with a journalled reason, and the recovery report says
+ * how many.
+ *
+ * Journal records (payloads are tab-separated key=value, doc/orders.md):
+ *   'O' an order intent, 'E' an order event, 'K' the kill switch.
+ */
+#ifndef TD_OMS_H
+#define TD_OMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/instrument.h"
+#include "engine/market.h"
+#include "oms/broker.h"
+#include "oms/journal.h"
+#include "oms/order.h"
+#include "oms/position.h"
+#include "oms/risk.h"
+#include "oms/ticket.h"
+
+typedef struct td_oms_params {
+	const td_registry *reg;    /* borrowed */
+	const td_market *m;        /* borrowed */
+	td_risk_limits limits;
+	double capital;            /* the account's capital at the start of the day */
+	const char *journal;       /* path; NULL = the default in the state directory */
+	td_broker broker;          /* owned by the manager from td_oms_open on (freed even when it fails) */
+	bool strict;               /* tickets want the quantity typed again */
+	int dup_window_ms;         /* an identical order within this many ms is a duplicate */
+} td_oms_params;
+
+/* What td_oms_open found in the journal. */
+typedef struct td_oms_recovery {
+	uint64_t records;          /* journal records replayed */
+	size_t orders;             /* orders rebuilt */
+	size_t cancelled;          /* of them, working at the stop and cancelled now */
+	size_t positions;          /* instruments with a position */
+	size_t unknown;            /* orders for instruments this feed does not list (kept aside) */
+	bool halted;               /* the kill switch was on */
+	td_journal_tail tail;
+	char msg[TD_JOURNAL_MSG_MAX]; /* the journal's message when its tail was torn or damaged */
+} td_oms_recovery;
+
+typedef struct td_oms td_oms;
+
+/* Open the journal, replay it, and take the broker.  NULL with err on failure. */
+td_oms *td_oms_open(const td_oms_params *p, td_oms_recovery *rec, char *err, size_t errlen);
+void td_oms_close(td_oms *o);
+
+/*
+ * A ticket for req: the request's own check, then every risk check with
+ * the numbers of now.  Returns 0, or -1 with err when the request is
+ * malformed (no ticket then).
+ */
+int td_oms_ticket(td_oms *o, const td_order_req *req, td_ticket *t, char *err, size_t errlen);
+
+/*
+ * Send a confirmed ticket (td_ticket_key reached CONFIRMED), once: the
+ * intent is journalled, the risk checks run again (the market may have
+ * moved since the ticket was shown) and their verdict is journalled, then
+ * the broker gets the order.  Returns 0 with the client order id in id, or
+ * -1 with err (the ticket was not confirmed, a check now fails, the journal
+ * refused, the broker refused).
+ */
+int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size_t errlen);
+
+/* Ask the broker to cancel a working order (journalled first).  0, or -1 with err. */
+int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen);
+
+/* Cancel every working order; returns how many cancels were sent. */
+size_t td_oms_cancel_all(td_oms *o);
+
+/* The kill switch: no new order passes until re-armed.  Journalled.  0, or -1 with err. */
+int td_oms_halt(td_oms *o, char *err, size_t errlen);
+int td_oms_rearm(td_oms *o, char *err, size_t errlen);
+bool td_oms_halted(const td_oms *o);
+
+/* A market event (after the market state applied it): the broker sees it, then its events are taken in. */
+void td_oms_on_market(td_oms *o, const td_event *ev);
+
+/* Take in the broker's events (journal, then apply); returns how many.  A journal failure stops trading (td_oms_refusal). */
+size_t td_oms_pump(td_oms *o);
+
+/* Orders, oldest first; valid until the next call that adds one. */
+const td_order *td_oms_orders(const td_oms *o, size_t *n);
+const td_order *td_oms_find(const td_oms *o, const char *id);
+
+const td_book *td_oms_book(const td_oms *o);
+
+/* Equity now: capital + realised + unrealised at the last prices. */
+double td_oms_equity(const td_oms *o);
+
+/* Why the manager refuses to trade (a damaged journal, a failed append), or NULL. */
+const char *td_oms_refusal(const td_oms *o);
+
+#endif
