@@ -76,6 +76,7 @@ static const struct {
 	{ "chain", td_bench_chain },
 	{ "scan", td_bench_scan },
 	{ "journal", td_bench_journal },
+	{ "paper", td_bench_paper },
 };
 
 /* With arguments, only the named benches run (./build/bench bsm iv). */

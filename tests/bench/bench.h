@@ -28,5 +28,6 @@ void td_bench_american(void);
 void td_bench_chain(void);
 void td_bench_scan(void);
 void td_bench_journal(void);
+void td_bench_paper(void);
 
 #endif
