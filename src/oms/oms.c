@@ -508,6 +508,20 @@ static const td_order_event from_broker[] = {
 	[TD_BEV_EXPIRED] = TD_OEV_EXPIRE,    [TD_BEV_REPLACED] = TD_OEV_REPLACE,
 };
 
+/*
+ * Whether an event means anything for the order now.  Brokers send events
+ * the state machine has no use for: a refused modify (a REJECT while the
+ * order works on), or a cancel's refusal after the fill that beat it.  Those
+ * are not journalled, so the journal replays without a refused transition.
+ */
+static bool applicable(const td_order *ord, td_order_event ev, int64_t qty)
+{
+	int64_t open = td_order_open_qty(ord);
+	if (ev == TD_OEV_FILL && (qty <= 0 || qty > open))
+		return false;
+	return td_order_next_state(ord->state, ev, ev == TD_OEV_FILL && qty == open, ord->filled > 0) >= 0;
+}
+
 size_t td_oms_pump(td_oms *o)
 {
 	td_broker_ev ev[MAX_EVENTS];
@@ -516,7 +530,7 @@ size_t td_oms_pump(td_oms *o)
 	while ((n = o->p.broker.ops->poll(o->p.broker.impl, ev, MAX_EVENTS)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			td_order *ord = find(o, ev[i].id);
-			if (ord)
+			if (ord && applicable(ord, from_broker[ev[i].type], ev[i].qty))
 				record_event(o, ord, from_broker[ev[i].type], ev[i].qty, ev[i].px, ev[i].fee, ev[i].why,
 					     ev[i].t, err, sizeof err);
 		}

@@ -19,6 +19,7 @@
 
 #include "near.h"
 #include "oms/oms.h"
+#include "oms/paper.h"
 
 /* The scripted broker: counts calls, checks the journal, hands out queued events. */
 typedef struct fake {
@@ -211,6 +212,12 @@ static void test_send_fill_and_recover(void **state)
 	fk.nq = 2;
 	assert_int_equal(td_oms_pump(o), 2);
 	assert_int_equal(ord->state, TD_ORD_FILLED);
+	/* a cancel refused after the fill that beat it means nothing now: not applied, not journalled */
+	fk.q[0] = (td_broker_ev){ .type = TD_BEV_REJECT, .t = 3002 };
+	strcpy(fk.q[0].id, id);
+	fk.nq = 1;
+	td_oms_pump(o);
+	assert_int_equal(ord->state, TD_ORD_FILLED);
 	const td_position *pos = td_book_position(td_oms_book(o), xyz);
 	assert_near(pos->qty, 10, 0);
 	assert_near(pos->avg_px, (4 * 99.90 + 6 * 99.85) / 10, 1e-9);
@@ -305,6 +312,48 @@ static void test_cancel(void **state)
 	unlink(path);
 }
 
+/*
+ * With the real paper broker: a market buy of 150 against asks 100 @ 100.01
+ * and 100 @ 100.02 fills 100 + 50, average (100 x 100.01 + 50 x 100.02) /
+ * 150; the journal, reopened, gives the same position.
+ */
+static void test_with_paper_broker(void **state)
+{
+	(void)state;
+	td_event lv = { .type = TD_EV_LEVEL, .instr = xyz, .exch_ns = 2500,
+			.u.level = { .px = 10001, .size = 100, .side = TD_SIDE_SELL } };
+	td_market_apply(m, &lv);
+	lv.u.level = (td_ev_level){ .px = 10002, .size = 100, .side = TD_SIDE_SELL };
+	td_market_apply(m, &lv);
+	td_paper_params pp = { .max_orders = 16, .max_events = 64, .cash = 100000 };
+	td_oms_params p = { .reg = reg, .m = m, .capital = 100000, .journal = path,
+			    .broker = td_paper_new(m, reg, &pp), .dup_window_ms = 2000 };
+	assert_non_null(p.broker.ops);
+	td_risk_limits_default(&p.limits);
+	char err[256], id[64];
+	td_oms_recovery rec;
+	td_oms *o = td_oms_open(&p, &rec, err, sizeof err);
+	assert_non_null(o);
+	td_order_req r = { .instr = xyz, .side = TD_SIDE_BUY, .qty = 150, .type = TD_OT_MARKET, .tif = TD_TIF_DAY,
+			   .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	td_ticket t;
+	assert_int_equal(td_oms_ticket(o, &r, &t, err, sizeof err), 0);
+	confirm(&t);
+	assert_int_equal(td_oms_send(o, &t, id, sizeof id, err, sizeof err), 0);
+	const td_order *ord = td_oms_find(o, id);
+	assert_int_equal(ord->state, TD_ORD_FILLED);
+	double avg = (100 * 100.01 + 50 * 100.02) / 150;
+	assert_near(td_book_position(td_oms_book(o), xyz)->avg_px, avg, 1e-9);
+	td_oms_close(o);
+	p.broker = td_paper_new(m, reg, &pp);
+	o = td_oms_open(&p, &rec, err, sizeof err);
+	assert_near(td_book_position(td_oms_book(o), xyz)->qty, 150, 0);
+	assert_near(td_book_position(td_oms_book(o), xyz)->avg_px, avg, 1e-9);
+	assert_int_equal(td_oms_find(o, id)->state, TD_ORD_FILLED);
+	td_oms_close(o);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_send_fill_and_recover),
 		cmocka_unit_test(test_risk_again_at_send),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_with_paper_broker),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
