@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "oms/paper.h"
+#include "oms/risk.h"
 
 #define BENCH_ORDERS 1000000
 #define BENCH_RESTING 32
@@ -124,6 +125,29 @@ static void bench_print(rig *r)
 	printf("paper print with %d resting orders: %.0f ns/print\n", BENCH_RESTING, dt * 1e9 / BENCH_ORDERS);
 }
 
+/* The budget: every pre-trade check, then the paper broker's place, match and poll of a market order. */
+static void bench_risk_and_place(rig *r)
+{
+	td_order o = order(r, "K", TD_OT_MARKET, TD_SIDE_BUY, 250, TD_PX_NONE);
+	td_risk_limits lim;
+	td_risk_limits_default(&lim);
+	td_risk_ctx c = { .req = &o.req, .price = 10.01, .last = 10.00, .multiplier = 1, .capital = 1e5,
+			  .equity = 1e5, .day_high_equity = 1e5, .stop_distance = 0.1, .buying_power = 1e5,
+			  .margin = 1250, .phase = TD_PHASE_REGULAR };
+	td_risk_check checks[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	char err[128];
+	size_t events = 0;
+	double t0 = td_bench_seconds();
+	for (size_t i = 0; i < BENCH_ORDERS; i++) {
+		td_risk_run(&lim, &c, checks, &worst);
+		if (worst != TD_RISK_FAIL)
+			r->b.ops->place(r->b.impl, &o, err, sizeof err);
+		events += r->b.ops->poll(r->b.impl, r->ev, 64);
+	}
+	report("risk checks + market order", td_bench_seconds() - t0, BENCH_ORDERS, events);
+}
+
 void td_bench_paper(void)
 {
 	rig r;
@@ -133,6 +157,7 @@ void td_bench_paper(void)
 		return;
 	}
 	bench_market(&r);
+	bench_risk_and_place(&r);
 	bench_rest_fill(&r);
 	bench_print(&r);
 	rig_close(&r);
