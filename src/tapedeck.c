@@ -283,7 +283,18 @@ static int run_ui(td_engine *e, const cli *c)
 		fprintf(stderr, "tapedeck: %s\n", err);
 		return 1;
 	}
+	td_oms_recovery rec;
+	char desk[TD_JOURNAL_MSG_MAX + 160];
+	if (td_engine_open_desk(e, &rec, err, sizeof(err)) == 0)
+		td_desk_recovery_text(&rec, desk, sizeof(desk));
+	else
+		snprintf(desk, sizeof(desk), "orders are off: %s", err);
+	td_log_info("%s", desk);
 	td_ui *u = td_ui_new(e, theme, err, sizeof(err));
+	if (u)
+		td_ui_note(u, !td_engine_oms(e) || rec.tail != TD_JOURNAL_CLEAN, desk);
+	if (u && td_engine_history_note(e))
+		td_ui_note(u, true, td_engine_history_note(e));   /* last: the one left on the bar */
 	if (!u || td_engine_start(e, err, sizeof(err)) < 0) {
 		td_ui_free(u);
 		td_tui_close();

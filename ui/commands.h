@@ -50,7 +50,14 @@
 	X(EXPIRY_NEXT, "next-expiry", NULL, "options", "show the next (later) expiry")              \
 	X(EXPIRY_PREV, "prev-expiry", NULL, "options", "show the previous (earlier) expiry")        \
 	X(CHAIN_NEXT, "next-chain", NULL, "options", "show the next underlying with options")       \
-	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta")
+	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta") \
+	X(BUY, "buy", "QTY SYMBOL [TYPE PRICE] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25)") \
+	X(SELL, "sell", "QTY SYMBOL [TYPE PRICE] [TIF]", "orders", "open a sell ticket (:sell 2 SPY mkt)") \
+	X(TICKET_BUY, "ticket-buy", NULL, "orders", "open a buy ticket here: ladder price, chain contract, or market") \
+	X(TICKET_SELL, "ticket-sell", NULL, "orders", "open a sell ticket here: ladder price, chain contract, or market") \
+	X(KILL, "kill", NULL, "orders", "kill switch: halt all new orders at once, no confirmation") \
+	X(REARM, "rearm", NULL, "orders", "re-arm after the kill switch (asks for y)") \
+	X(CANCEL_ALL, "cancel-all", NULL, "orders", "cancel every working order (asks for y)")
 
 typedef enum td_cmd {
 	TD_CMD_NONE = 0,

@@ -28,6 +28,10 @@ static const td_binding bindings[] = {
 	{ "global", "Home", TD_CMD_HOME },
 	{ "global", "G", TD_CMD_END },
 	{ "global", "End", TD_CMD_END },
+	{ "global", "B", TD_CMD_TICKET_BUY },
+	{ "global", "S", TD_CMD_TICKET_SELL },
+	{ "global", "K", TD_CMD_KILL },
+	{ "global", "X", TD_CMD_CANCEL_ALL },
 	{ "watchlist", "Enter", TD_CMD_SELECT },
 	{ "watchlist", "Space", TD_CMD_SELECT },
 	{ "tape", "a", TD_CMD_TAPE_ALL },
@@ -110,8 +114,7 @@ const td_binding *td_keymap_at(size_t i)
 	return i < NBIND ? &bindings[i] : NULL;
 }
 
-/* Terminals send Enter as \n, \r or KEY_ENTER: treat them as one key. */
-static int normalise(int key)
+int td_keymap_normalise(int key)
 {
 	return key == '\r' || key == KEY_ENTER ? '\n' : key;
 }
@@ -127,7 +130,7 @@ static td_cmd lookup_in(const char *context, int key)
 
 td_cmd td_keymap_lookup(const char *context, int key)
 {
-	key = normalise(key);
+	key = td_keymap_normalise(key);
 	td_cmd c = context ? lookup_in(context, key) : TD_CMD_NONE;
 	return c != TD_CMD_NONE ? c : lookup_in("global", key);
 }

@@ -38,4 +38,7 @@ size_t td_keymap_keys_for(const char *context, td_cmd cmd, char *buf, size_t n);
 /* Write the KEYS section of the man page (roff) generated from the table. */
 void td_keymap_write_man(FILE *out);
 
+/* Terminals send Enter as \n, \r or KEY_ENTER: the one code the tables use ('\n'). */
+int td_keymap_normalise(int key);
+
 #endif

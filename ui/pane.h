@@ -36,6 +36,7 @@ typedef struct td_view {
 	uint32_t opt_cursor;     /* the option chain's cursor contract (TD_NO_ID before it has one);
 				    another pane may set it to move the chain's cursor there */
 	const char *focus_request;  /* set by a pane's command: the name of the pane to focus next */
+	td_oms *oms;             /* the order manager, or NULL when orders are off */
 } td_view;
 
 typedef enum td_reaction {
@@ -71,6 +72,8 @@ extern const td_pane_ops td_pane_premarket;
 extern const td_pane_ops td_pane_chain;
 extern const td_pane_ops td_pane_exposure;
 extern const td_pane_ops td_pane_scan;
+extern const td_pane_ops td_pane_orders;
+extern const td_pane_ops td_pane_positions;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

@@ -122,9 +122,14 @@ static void fit_items(const item *items, int n, int w, bool *show)
 
 void td_status_draw(WINDOW *win, int y, int w, const td_view *v, const td_status_info *si)
 {
-	item items[8];
-	bool show[8] = { false };
+	item items[9];
+	bool show[9] = { false };
 	int n = 0;
+	if (si->halted) {
+		item *it = add(items, &n, 0);
+		snprintf(it->text, sizeof(it->text), "HALTED");
+		it->role = TD_ROLE_STATUS_ERR;
+	}
 	phase_item(v, add(items, &n, 0));
 	clock_item(v, add(items, &n, 1));
 	if (si->message) {

@@ -14,6 +14,7 @@ typedef struct td_status_info {
 	const char *message;    /* a transient message, or NULL */
 	bool message_is_error;
 	int hidden;             /* panes hidden for lack of room */
+	bool halted;            /* the kill switch is on */
 } td_status_info;
 
 /* Draw the bar on row y of win, w columns wide. */

@@ -20,7 +20,9 @@
 #include "keymap.h"
 #include "layout.h"
 #include "pane.h"
+#include "oms/parse.h"
 #include "statusbar.h"
+#include "ticket_view.h"
 #include "tui.h"
 
 #define MSG_NS (5 * TD_NS_PER_SEC)
@@ -29,7 +31,8 @@
 static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
-	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,
+	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,      &td_pane_orders,
+	&td_pane_positions,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
@@ -62,6 +65,10 @@ struct td_ui {
 	bool dirty;
 	bool relayout;
 	bool quit;
+	bool ticket_open;     /* an order ticket has the keyboard */
+	td_ticket ticket;
+	td_ticket_costs costs;
+	td_cmd confirm;       /* a command waiting for y (cancel-all, rearm), or TD_CMD_NONE */
 };
 
 /* Show a transient message on the status bar. */
@@ -195,6 +202,125 @@ static int set_option(td_ui *u, const char *arg)
 	return 0;
 }
 
+/* Open a ticket for req: its risk checks and costs as of now. */
+static int open_ticket(td_ui *u, const td_order_req *req)
+{
+	td_oms *oms = td_engine_oms(u->engine);
+	char err[256];
+	if (!oms) {
+		message(u, true, "orders are off: %s", td_engine_desk_note(u->engine));
+		return -1;
+	}
+	if (td_oms_ticket(oms, req, &u->ticket, err, sizeof err) < 0) {
+		message(u, true, "%s", err);
+		return -1;
+	}
+	const td_instrument *ins = td_registry_get(td_market_registry(u->view.market), req->instr);
+	const td_position *pos = td_book_position(td_oms_book(oms), req->instr);
+	double price = td_oms_order_price(oms, req);
+	u->costs = (td_ticket_costs){
+		.price = price, .value = (double)req->qty * price * (double)(ins && ins->multiplier > 0 ? ins->multiplier : 1),
+		.fees = td_desk_fee_estimate(td_engine_desk(u->engine), req, price), .position = pos ? pos->qty : 0,
+	};
+	u->ticket_open = true;
+	u->dirty = true;
+	return 0;
+}
+
+/* :buy / :sell QTY SYMBOL [TYPE PRICE...] [TIF] */
+static int typed_order(td_ui *u, td_cmd cmd, const char *arg)
+{
+	char line[PROMPT_MAX + 8], err[200];
+	snprintf(line, sizeof line, "%s %s", cmd == TD_CMD_BUY ? "buy" : "sell", arg);
+	td_order_req req;
+	if (td_order_parse(line, td_market_registry(u->view.market), &req, err, sizeof err) < 0) {
+		message(u, true, ":%s: %s", line, err);
+		return -1;
+	}
+	return open_ticket(u, &req);
+}
+
+/*
+ * A ticket from where the focus is: the ladder's cursor price as a limit,
+ * the chain's cursor contract as a limit at the touch it would take, else a
+ * market order for the selected instrument; options.default_qty units.
+ */
+static void pane_ticket(td_ui *u, td_side side)
+{
+	pane_inst *p = focused(u);
+	const char *name = p ? p->ops->name : "";
+	td_order_req req = { .instr = u->view.selected, .side = side, .qty = u->view.cfg->default_qty,
+			     .type = TD_OT_MARKET, .tif = TD_TIF_DAY, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	if (strcmp(name, "ladder") == 0 && u->view.ladder_px != TD_PX_NONE) {
+		req.type = TD_OT_LIMIT;
+		req.limit = u->view.ladder_px;
+	} else if (strcmp(name, "chain") == 0 && u->view.opt_cursor != TD_NO_ID) {
+		const td_quote_state *q = td_market_get(u->view.market, u->view.opt_cursor);
+		req.instr = u->view.opt_cursor;
+		req.limit = q ? (side == TD_SIDE_BUY ? q->ask : q->bid) : TD_PX_NONE;
+		req.type = req.limit != TD_PX_NONE ? TD_OT_LIMIT : TD_OT_MARKET;
+	}
+	open_ticket(u, &req);
+}
+
+/* A key while the ticket is open: the ticket's confirmation sequence decides. */
+static void ticket_key(td_ui *u, int key)
+{
+	td_ticket_stage st = td_ticket_key(&u->ticket, td_keymap_normalise(key));
+	u->dirty = true;
+	if (st == TD_TICKET_CANCELLED) {
+		u->ticket_open = false;
+		message(u, false, "ticket cancelled: nothing was sent");
+	} else if (st == TD_TICKET_CONFIRMED) {
+		char id[64], err[256];
+		u->ticket_open = false;
+		if (td_oms_send(td_engine_oms(u->engine), &u->ticket, id, sizeof id, err, sizeof err) < 0)
+			message(u, true, "order not sent: %s", err);
+		else
+			message(u, false, "order %s sent", id);
+	}
+}
+
+/* A key while a y/n question is open. */
+static void confirm_key(td_ui *u, int key)
+{
+	td_cmd c = u->confirm;
+	td_oms *oms = td_engine_oms(u->engine);
+	char err[256];
+	u->confirm = TD_CMD_NONE;
+	if (key != 'y' || !oms) {
+		message(u, false, "not done");
+		return;
+	}
+	if (c == TD_CMD_CANCEL_ALL)
+		message(u, false, "%zu cancels sent", td_oms_cancel_all(oms));
+	else if (td_oms_rearm(oms, err, sizeof err) < 0)
+		message(u, true, "not re-armed: %s", err);
+	else
+		message(u, false, "re-armed: orders may be sent again");
+}
+
+/* The order commands that need no argument. */
+static void order_command(td_ui *u, td_cmd cmd)
+{
+	td_oms *oms = td_engine_oms(u->engine);
+	char err[256];
+	if (cmd == TD_CMD_TICKET_BUY || cmd == TD_CMD_TICKET_SELL) {
+		pane_ticket(u, cmd == TD_CMD_TICKET_BUY ? TD_SIDE_BUY : TD_SIDE_SELL);
+	} else if (!oms) {
+		message(u, true, "orders are off: %s", td_engine_desk_note(u->engine));
+	} else if (cmd == TD_CMD_KILL) {
+		if (td_oms_halt(oms, err, sizeof err) < 0)
+			message(u, true, "HALTED (the journal refused the record: %s)", err);
+		else
+			message(u, true, "HALTED: no new order until :rearm");
+	} else {
+		u->confirm = cmd;
+		message(u, false, cmd == TD_CMD_REARM ? "re-arm trading? y to confirm, any other key: no"
+						    : "cancel every working order? y to confirm, any other key: no");
+	}
+}
+
 /* Commands with an argument. */
 static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 {
@@ -225,6 +351,9 @@ static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 		return load_theme(u, arg);
 	case TD_CMD_SET:
 		return set_option(u, arg);
+	case TD_CMD_BUY:
+	case TD_CMD_SELL:
+		return typed_order(u, cmd, arg);
 	default:
 		return 0;
 	}
@@ -250,7 +379,10 @@ static void run_global(td_ui *u, td_cmd cmd)
 		break;
 	case TD_CMD_SPEED_UP: if (s > 0) set_speed(u, s * 2 > 1e6 ? 0 : s * 2); break;
 	case TD_CMD_SPEED_DOWN: set_speed(u, s <= 0 ? 1024 : s / 2 < 1.0 / 64 ? 1.0 / 64 : s / 2); break;
-	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: {
+	case TD_CMD_TICKET_BUY: case TD_CMD_TICKET_SELL: case TD_CMD_KILL: case TD_CMD_REARM: case TD_CMD_CANCEL_ALL:
+		order_command(u, cmd);
+		break;
+	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: case TD_CMD_BUY: case TD_CMD_SELL: {
 		const td_cmd_info *ci = td_cmd_info_get(cmd);
 		message(u, true, "'%s' needs an argument: :%s %s", ci->name, ci->name, ci->arg);
 		break;
@@ -385,6 +517,14 @@ static bool ui_on_input(void *fe)
 			prompt_key(u, key);
 			continue;
 		}
+		if (u->ticket_open) {
+			ticket_key(u, key);
+			continue;
+		}
+		if (u->confirm != TD_CMD_NONE) {
+			confirm_key(u, key);
+			continue;
+		}
 		pane_inst *p = focused(u);
 		const char *ctx = u->help ? "help" : p ? p->ops->name : "global";
 		td_cmd cmd = td_keymap_lookup(ctx, key);
@@ -485,6 +625,7 @@ static void draw_bottom(td_ui *u)
 		.message = err ? err : fresh ? u->msg : NULL,
 		.message_is_error = err ? true : u->msg_error,
 		.hidden = u->hidden,
+		.halted = td_engine_oms(u->engine) && td_oms_halted(td_engine_oms(u->engine)),
 	};
 	td_status_draw(stdscr, LINES - 1, COLS, &u->view, &si);
 }
@@ -511,6 +652,8 @@ void td_ui_render(td_ui *u)
 		draw_pane(u, &u->panes[u->order[i]], i == u->focus);
 	if (u->help)
 		draw_help(u);
+	if (u->ticket_open)
+		td_ticket_draw(&u->ticket, &u->costs, &u->view);
 	td_tui_flush();
 	u->dirty = false;
 }
@@ -576,6 +719,7 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	u->view.ladder_px = TD_PX_NONE;
 	u->view.chains = td_engine_chains(e);
 	u->view.opt_cursor = TD_NO_ID;
+	u->view.oms = td_engine_oms(e);
 	for (size_t i = 0; i < NPANES; i++) {
 		u->panes[i].ops = pane_table[i];
 		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {
@@ -586,8 +730,6 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	}
 	td_tui_apply_theme(theme);
 	initial_layout(u, u->view.cfg->layout);
-	if (td_engine_history_note(e))
-		message(u, true, "%s", td_engine_history_note(e));
 	u->relayout = true;
 	return u;
 }
@@ -618,4 +760,9 @@ void td_view_price(const td_view *v, uint32_t id, td_ticks px, char *buf, size_t
 		return;
 	}
 	td_px_format(ins->px, px, buf, n);
+}
+
+void td_ui_note(td_ui *u, bool error, const char *text)
+{
+	message(u, error, "%s", text);
 }

@@ -26,6 +26,9 @@ extern const td_frontend_ops td_ui_frontend_ops;
 /* Run one command by name with an optional argument, as typed at ':'.  0 or -1 (message shown). */
 int td_ui_run_command(td_ui *u, const char *line);
 
+/* Show a message on the status bar (error: in the error role, and logged). */
+void td_ui_note(td_ui *u, bool error, const char *text);
+
 /* Draw a whole frame now (the benchmark uses this directly). */
 void td_ui_render(td_ui *u);
 

@@ -50,6 +50,25 @@ typedef struct td_config {
 	char history[512];     /* chain history file; "" = $XDG_STATE_HOME/tapedeck/history.tsv, "off" = none */
 	int iv_lookback;       /* calendar days of history behind IV rank and percentile */
 	int iv_min_days;       /* days with an IV the lookback needs before a rank is shown */
+	/* [risk] (0 turns a limit off; see doc/orders.md "Pre-trade risk") */
+	int64_t capital;       /* the account's capital at the start of the day, currency units */
+	int64_t max_qty;       /* units per order */
+	int64_t max_notional;  /* money per order */
+	double price_band;     /* percent from the last trade a limit or stop may be */
+	int64_t max_position;  /* units held in one instrument */
+	int64_t max_gross;     /* money of all positions together */
+	int max_open_orders;
+	double risk_per_trade; /* percent of capital lost at the stop */
+	int64_t daily_loss;    /* money lost in a day that halts new risk */
+	int64_t max_drawdown;  /* money below the day's high-water mark that halts new risk */
+	int max_losing_streak; /* losing round trips in a row that halt new risk */
+	bool pdt;              /* apply the US pattern-day-trader rule */
+	bool extended_hours;   /* allow orders in the pre- and post-market */
+	bool confirm_quantity; /* the ticket wants the quantity typed again before y */
+	/* [orders] */
+	char journal[512];     /* order journal; "" = $XDG_STATE_HOME/tapedeck/orders.journal */
+	int64_t default_qty;   /* quantity a ticket opened from a pane starts with */
+	char fee_schedule[32]; /* name in the fee file; "" = the market's (us, in) */
 	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */

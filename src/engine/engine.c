@@ -31,6 +31,8 @@ struct td_engine {
 	td_market *market;
 	td_analysis *analysis;
 	td_optchain *chains;
+	td_desk *desk;              /* NULL until td_engine_open_desk, or when it could not open */
+	char desk_note[300];        /* why there is no desk */
 	td_history *history;        /* NULL: none kept, or the file could not be used */
 	char history_path[512];
 	char history_note[600];     /* why the history is not used, for the status bar */
@@ -148,6 +150,7 @@ void td_engine_free(td_engine *e)
 		return;
 	td_feed_free(e->feed);
 	td_source_close(&e->src);
+	td_desk_close(e->desk);
 	td_optchain_free(e->chains);
 	td_history_free(e->history);
 	td_analysis_free(e->analysis);
@@ -189,6 +192,7 @@ static void sample(td_engine *e, const td_event *ev)
 size_t td_engine_drain(td_engine *e, size_t max)
 {
 	size_t total = 0;
+	td_oms *oms = td_engine_oms(e);
 	while (total < max) {
 		size_t want = max - total < TD_DRAIN_BATCH ? max - total : TD_DRAIN_BATCH;
 		size_t n = td_ring_pop(e->ring, e->buf, want);
@@ -197,6 +201,8 @@ size_t td_engine_drain(td_engine *e, size_t max)
 		for (size_t i = 0; i < n; i++) {
 			sample(e, &e->buf[i]);
 			td_market_apply(e->market, &e->buf[i]);
+			if (oms)
+				td_oms_on_market(oms, &e->buf[i]);
 			td_analysis_add(e->analysis, &e->buf[i]);
 			e->drained++;
 		}
@@ -329,6 +335,29 @@ td_analysis *td_engine_analysis(td_engine *e)
 td_optchain *td_engine_chains(td_engine *e)
 {
 	return e->chains;
+}
+
+int td_engine_open_desk(td_engine *e, td_oms_recovery *rep, char *err, size_t errlen)
+{
+	e->desk = td_desk_open(&e->cfg, e->src.session, e->reg, e->market, rep, err, errlen);
+	if (!e->desk)
+		td_strlcpy(e->desk_note, err, sizeof e->desk_note);
+	return e->desk ? 0 : -1;
+}
+
+const char *td_engine_desk_note(const td_engine *e)
+{
+	return e->desk_note[0] ? e->desk_note : "the order desk is not open";
+}
+
+td_desk *td_engine_desk(td_engine *e)
+{
+	return e->desk;
+}
+
+td_oms *td_engine_oms(td_engine *e)
+{
+	return e->desk ? td_desk_oms(e->desk) : NULL;
 }
 
 const char *td_engine_history_note(const td_engine *e)

@@ -20,6 +20,7 @@
 #include "engine/analysis.h"
 #include "engine/latency.h"
 #include "engine/market.h"
+#include "engine/desk.h"
 #include "engine/optchain.h"
 #include "feed/feed.h"
 
@@ -104,6 +105,23 @@ td_optchain *td_engine_chains(td_engine *e);
  * Nothing happens when no history is kept.  Returns 0, or -1 with err.
  */
 int td_engine_save_history(td_engine *e, char *err, size_t errlen);
+
+/*
+ * Open the order desk (the workstation does; headless commands never
+ * trade): the journal is replayed into *rep.  From then on every event the
+ * market applies goes to the paper broker.  0, or -1 with err (the engine
+ * runs on without trading).
+ */
+int td_engine_open_desk(td_engine *e, td_oms_recovery *rep, char *err, size_t errlen);
+
+/* The order manager, or NULL when the desk is not open. */
+td_oms *td_engine_oms(td_engine *e);
+
+/* The desk, or NULL when it is not open. */
+td_desk *td_engine_desk(td_engine *e);
+
+/* Why there is no desk (for messages). */
+const char *td_engine_desk_note(const td_engine *e);
 
 /* Why the chain history is not used (file damaged beyond use, unknown version), or NULL. */
 const char *td_engine_history_note(const td_engine *e);

@@ -287,8 +287,7 @@ double td_oms_equity(const td_oms *o)
 	return e;
 }
 
-/* The price an order is valued at: its limit, its stop, else the touch it would take. */
-static double order_price(const td_oms *o, const td_order_req *r)
+double td_oms_order_price(const td_oms *o, const td_order_req *r)
 {
 	if (r->limit != TD_PX_NONE)
 		return to_price(o, r->instr, r->limit);
@@ -317,9 +316,12 @@ static void exposure(const td_oms *o, double *gross, double *day_pnl)
 	*gross = *day_pnl = 0;
 	for (uint32_t i = 0; i < td_registry_count(o->p.reg); i++) {
 		const td_position *pos = td_book_position(o->book, i);
-		double u = pos->qty ? td_book_unrealised(o->book, i, mark(o, i)) : 0;
-		*gross += fabs(pos->qty) * mark(o, i) * pos->multiplier * (pos->qty != 0);
-		*day_pnl += pos->day_realised + (isfinite(u) ? u : 0);
+		*day_pnl += pos->day_realised;
+		if (pos->qty == 0)
+			continue;
+		double px = mark(o, i), u = td_book_unrealised(o->book, i, px);
+		*gross += fabs(pos->qty) * px * pos->multiplier;
+		*day_pnl += isfinite(u) ? u : 0;
 	}
 }
 
@@ -346,7 +348,7 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
 	exposure(o, &gross, &day_pnl);
 	double equity = td_oms_equity(o);
 	*c = (td_risk_ctx){
-		.req = r, .price = order_price(o, r), .last = mark(o, r->instr), .multiplier = multiplier(o, r->instr),
+		.req = r, .price = td_oms_order_price(o, r), .last = mark(o, r->instr), .multiplier = multiplier(o, r->instr),
 		.position = pos ? pos->qty : 0, .gross = gross, .open_orders = (int)working, .capital = o->p.capital,
 		.equity = equity, .day_high_equity = fmax(o->day_high, equity), .day_pnl = day_pnl,
 		.consecutive_losses = td_book_losing_streak(o->book), .stop_distance = NAN,

@@ -104,6 +104,9 @@ const td_order *td_oms_find(const td_oms *o, const char *id);
 
 const td_book *td_oms_book(const td_oms *o);
 
+/* The price (price units) an order is valued at: its limit, its stop, else the touch it would take, else the last trade. */
+double td_oms_order_price(const td_oms *o, const td_order_req *r);
+
 /* Equity now: capital + realised + unrealised at the last prices. */
 double td_oms_equity(const td_oms *o);
 

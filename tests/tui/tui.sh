@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 42
+plan 51
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -285,4 +285,51 @@ rm -f "$hist"
 start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 10 --layout options
 eventually 15 "screen | grep -q 'Option chain: SPY' && screen | grep -q 'strike'"
 ok $? "at 80x24 in the C locale the chain still draws, in ASCII" "$(screen)"
+keys q; wait_exit 10 >/dev/null
+
+# --- orders: nothing is sent without Enter then y ------------------------------
+jnl="$XDG_STATE_HOME/tapedeck/orders.journal"
+rm -f "$jnl"
+intents() { grep -c '	O	' "$jnl" 2>/dev/null || true; }
+start 160 40 $UTF8 -- --seed 1 --speed 5 --layout trade
+eventually 10 "screen | grep -q 'orders: 0 recovered'"
+ok $? "the order desk opens and says what the journal held" "$(screen | tail -n 1)"
+keys : b u y Space 1 0 Space S P Y Space m k t Enter
+eventually 5 "screen | grep -q 'BUY 10 SPY  market  DAY' && screen | grep -q 'Enter to arm, Esc to cancel'"
+ok $? ":buy opens a ticket with every risk check and what to press" "$(screen | grep -A24 'BUY ticket')"
+# every key but Enter-then-y: y alone, Enter Enter y, Enter x y, digits, Tab, q (the ticket has the keyboard)
+keys y Enter Enter y Enter x y 5 Tab q Space y
+sleep 1
+n1=$(intents)
+keys Escape
+eventually 5 "screen | grep -q 'ticket cancelled: nothing was sent'"
+s1=$?
+[ "$n1" = 0 ] && [ "$(intents)" = 0 ] && [ $s1 -eq 0 ] && [ -z "$(screen | grep 'BUY ticket')" ]
+ok $? "keys other than Enter then y send nothing, and Escape closes the ticket" "intents=$n1 $(screen | tail -n 1)"
+keys : b u y Space 1 0 Space S P Y Space m k t Enter
+eventually 5 "screen | grep -q 'Enter to arm'"
+keys Enter y
+eventually 10 "screen | grep -Eq 'order TD[0-9a-f]+-[0-9]+ sent' && screen | grep -Eq 'TD[0-9a-f]+-[0-9]+ +SPY +BUY +10 market +- filled'"
+ok $? "Enter then y sends it: journalled, acknowledged and filled by the paper broker" "$(screen | grep -E 'sent|filled|SPY ')"
+[ "$(intents)" = 1 ] && grep -q '	E	.*ev=4	qty=10	' "$jnl"
+ok $? "the journal holds the intent and the fill" "$(cut -c1-120 "$jnl")"
+keys K
+eventually 5 "screen | tail -n 1 | grep -q 'HALTED'"
+ok $? "K halts trading at once and the status bar says HALTED" "$(screen | tail -n 1)"
+keys B
+eventually 5 "screen | grep -q 'FAIL kill switch' && screen | grep -q 'a risk check failed: Esc to close'"
+keys Enter y
+sleep 1
+keys Escape
+[ "$(intents)" = 1 ]
+ok $? "while halted a ticket shows the failed check and cannot be sent" "$(screen | grep -E 'kill switch|HALTED')"
+keys q; wait_exit 10 >/dev/null
+start 160 40 $UTF8 -- --seed 1 --speed 5 --layout trade
+eventually 10 "screen | grep -q 'orders: 1 recovered from [0-9]* journal records, 1 positions, HALTED'"
+ok $? "a restart rebuilds the order, the position and the halt from the journal" "$(screen | tail -n 1)"
+keys : r e a r m Enter
+eventually 5 "screen | grep -q 're-arm trading? y to confirm'"
+keys y
+eventually 5 "screen | grep -q 're-armed: orders may be sent again'"
+ok $? ":rearm asks for y, then re-arms" "$(screen | tail -n 1)"
 keys q; wait_exit 10 >/dev/null

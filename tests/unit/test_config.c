@@ -212,7 +212,7 @@ static void test_shipped_file_lists_every_option(void **state)
 		if (!has_key(&table, shipped.keys[i]))
 			fail_msg("config/tapedeck.conf sets '%s', which is no option", shipped.keys[i]);
 	}
-	assert_int_equal(table.n, 27);
+	assert_int_equal(table.n, 44);
 	assert_int_equal(shipped.n, table.n);
 }
 
@@ -234,7 +234,7 @@ static void test_shipped_file_documents_defaults(void **state)
 		snprintf(prev, sizeof prev, "%s", line);
 	}
 	fclose(f);
-	assert_int_equal(options, 27);
+	assert_int_equal(options, 44);
 	assert_int_equal(documented, options);
 }
 

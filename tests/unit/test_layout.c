@@ -20,8 +20,10 @@ static const td_layout_pane panes[] = {
 	{ "chain", 40, 8, 2 },
 	{ "exposure", 30, 6, 3 },
 	{ "scan", 60, 5, 3 },
+	{ "orders", 40, 4, 3 },
+	{ "positions", 40, 4, 3 },
 };
-#define NP 11
+#define NP 13
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)

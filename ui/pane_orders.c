@@ -1,0 +1,64 @@
+/*
+ * Orders, newest first: id, instrument, side, quantity, type and price,
+ * state, filled quantity at its average price, and why it was refused or
+ * expired.  Working orders are drawn in the normal role, final ones dim.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "draw.h"
+#include "pane.h"
+
+static void order_line(const td_view *v, const td_order *o, char *buf, size_t n)
+{
+	char px[32], avg[32] = "-";
+	td_ticks p = o->req.limit != TD_PX_NONE ? o->req.limit : o->req.stop;
+	td_view_price(v, o->req.instr, p, px, sizeof px);
+	if (o->filled)
+		td_view_price(v, o->req.instr, (td_ticks)llround(td_order_avg_px(o)), avg, sizeof avg);
+	snprintf(buf, n, "%-16s %-20.20s %-4s %6lld %-10.10s %9s %-16.16s %6lld @ %-9s %s", o->id,
+		 td_view_symbol(v, o->req.instr), o->req.side == TD_SIDE_BUY ? "BUY" : "SELL", (long long)o->req.qty,
+		 td_order_type_name(o->req.type), px, td_order_state_name(o->state), (long long)o->filled, avg, o->why);
+}
+
+static void orders_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
+{
+	(void)st;
+	if (!v->oms) {
+		td_draw_text(win, 1, 1, w, TD_ROLE_NOTE, "orders are off (see the log)");
+		return;
+	}
+	char buf[256];
+	snprintf(buf, sizeof buf, "%-16s %-20s %-4s %6s %-10s %9s %-16s %18s %s", "id", "instrument", "side", "qty", "type",
+		 "price", "state", "filled @ avg", "why");
+	td_draw_text(win, 1, 1, w, TD_ROLE_HEADER, buf);
+	size_t n;
+	const td_order *all = td_oms_orders(v->oms, &n);
+	for (int r = 0; r < h - 1 && (size_t)r < n; r++) {
+		const td_order *o = &all[n - 1 - (size_t)r];
+		order_line(v, o, buf, sizeof buf);
+		td_draw_text(win, 2 + r, 1, w, td_order_final(o->state) ? TD_ROLE_DIM : TD_ROLE_NORMAL, buf);
+	}
+	if (!n)
+		td_draw_text(win, 2, 1, w, TD_ROLE_NOTE, "no orders yet: B or S opens a ticket, :buy QTY SYMBOL ...");
+}
+
+static void orders_title(void *st, const td_view *v, char *buf, size_t n)
+{
+	(void)st;
+	size_t total = 0, working = 0;
+	const td_order *all = v->oms ? td_oms_orders(v->oms, &total) : NULL;
+	for (size_t i = 0; i < total; i++)
+		working += !td_order_final(all[i].state);
+	snprintf(buf, n, "Orders: %zu working, %zu in all%s", working, total, v->oms && td_oms_halted(v->oms) ? " (HALTED)" : "");
+}
+
+const td_pane_ops td_pane_orders = {
+	.name = "orders",
+	.caption = "Orders",
+	.min_w = 40,
+	.min_h = 4,
+	.priority = 3,
+	.draw = orders_draw,
+	.title = orders_title,
+};

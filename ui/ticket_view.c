@@ -1,0 +1,73 @@
+/*
+ * The order ticket overlay: instrument, side, quantity, type, prices and
+ * time in force; the estimated value and fees and the position after the
+ * fill; every risk check with its verdict and numbers; and the one line
+ * saying what to press.  The confirmation itself is src/oms/ticket.c.
+ */
+#include "ticket_view.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "draw.h"
+#include "tui.h"
+
+static const td_role verdict_role[] = {
+	[TD_RISK_PASS] = TD_ROLE_UP, [TD_RISK_NA] = TD_ROLE_DIM,
+	[TD_RISK_WARN] = TD_ROLE_STATUS_WARN, [TD_RISK_FAIL] = TD_ROLE_STATUS_ERR,
+};
+
+/* "limit 512.25", "stop 569.00 limit 568.50", "trailing 0.50", "market". */
+static void prices_text(const td_ticket *t, const td_view *v, char *buf, size_t n)
+{
+	char a[32], b[32];
+	const td_order_req *r = &t->req;
+	td_view_price(v, r->instr, r->limit, a, sizeof a);
+	td_view_price(v, r->instr, r->stop, b, sizeof b);
+	switch (r->type) {
+	case TD_OT_LIMIT: snprintf(buf, n, "limit %s", a); break;
+	case TD_OT_STOP: snprintf(buf, n, "stop %s", b); break;
+	case TD_OT_STOP_LIMIT: snprintf(buf, n, "stop %s limit %s", b, a); break;
+	case TD_OT_TRAIL_AMOUNT: td_view_price(v, r->instr, r->trail, a, sizeof a); snprintf(buf, n, "trailing %s", a); break;
+	case TD_OT_TRAIL_PERCENT: snprintf(buf, n, "trailing %.2f%%", (double)r->trail / 100); break;
+	default: snprintf(buf, n, "market"); break;
+	}
+}
+
+static void line(WINDOW *w, int y, int width, td_role role, const char *text)
+{
+	td_draw_text(w, y, 2, width - 4, role, text);
+}
+
+void td_ticket_draw(const td_ticket *t, const td_ticket_costs *c, const td_view *v)
+{
+	int h = (int)t->nchecks + 8, w = COLS - 4 > 86 ? 86 : COLS - 4;
+	if (h > LINES - 1)
+		h = LINES - 1;
+	if (h < 6 || w < 30)
+		return;
+	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return;
+	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
+	werase(win);
+	td_draw_frame(win, t->req.side == TD_SIDE_BUY ? "BUY ticket" : "SELL ticket", 1);
+	char buf[200], px[96];
+	prices_text(t, v, px, sizeof px);
+	snprintf(buf, sizeof buf, "%s %lld %s  %s  %s", t->req.side == TD_SIDE_BUY ? "BUY" : "SELL", (long long)t->req.qty,
+		 td_view_symbol(v, t->req.instr), px, td_tif_name(t->req.tif));
+	line(win, 1, w, t->req.side == TD_SIDE_BUY ? TD_ROLE_BUY : TD_ROLE_SELL, buf);
+	double after = c->position + (t->req.side == TD_SIDE_BUY ? 1 : -1) * (double)t->req.qty;
+	snprintf(buf, sizeof buf, "value %.2f at %.2f  fees %.2f (estimate)  position %+.0f -> %+.0f", c->value, c->price,
+		 c->fees, c->position, after);
+	line(win, 2, w, TD_ROLE_NORMAL, buf);
+	int y = 4;
+	for (size_t i = 0; i < t->nchecks && y < h - 2; i++, y++) {
+		snprintf(buf, sizeof buf, "%-4s %-19s %s", td_risk_status_name(t->checks[i].status), t->checks[i].name,
+			 t->checks[i].detail);
+		line(win, y, w, verdict_role[t->checks[i].status], buf);
+	}
+	line(win, h - 2, w, TD_ROLE_PROMPT, td_ticket_prompt(t));
+	wnoutrefresh(win);
+	delwin(win);
+}

@@ -1,0 +1,19 @@
+/* The order ticket overlay: the order, its costs, every risk check, and what to press. */
+#ifndef TD_TICKET_VIEW_H
+#define TD_TICKET_VIEW_H
+
+#include "oms/ticket.h"
+#include "pane.h"
+
+/* What the ticket shows besides the ticket itself. */
+typedef struct td_ticket_costs {
+	double price;          /* the price the order is valued at, price units; NaN unknown */
+	double value;          /* quantity x price x multiplier */
+	double fees;           /* estimated; NaN unknown */
+	double position;       /* units now */
+} td_ticket_costs;
+
+/* Draw the ticket centred on the screen. */
+void td_ticket_draw(const td_ticket *t, const td_ticket_costs *c, const td_view *v);
+
+#endif
