@@ -429,11 +429,11 @@ int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size
 	td_risk_ctx c;
 	risk_ctx(o, &t->req, &c);
 	c.duplicate = false;   /* the intent just journalled is this order, not a twin */
-	td_risk_check checks[TD_RISK_MAX_CHECKS];
-	td_risk_status worst;
-	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
 	td_ns now = clock_now(o);
-	if (worst == TD_RISK_FAIL) {
+	if (td_risk_verdict(&o->p.limits, &c) == TD_RISK_FAIL) {
+		td_risk_check checks[TD_RISK_MAX_CHECKS];
+		td_risk_status worst;
+		size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
 		char why[160];
 		first_failure(checks, n, why, sizeof why);
 		record_event(o, ord, TD_OEV_RISK_FAIL, 0, 0, 0, why, now, err, errlen);

@@ -9,6 +9,9 @@
 
 typedef td_risk_status (*check_fn)(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n);
 
+/* The numbers behind a verdict; skipped (n == 0) when only the verdict is wanted: formatting is most of the cost. */
+#define DETAIL(d, n, ...) ((n) ? (void)snprintf((d), (n), __VA_ARGS__) : (void)0)
+
 void td_risk_limits_default(td_risk_limits *l)
 {
 	*l = (td_risk_limits){
@@ -43,14 +46,14 @@ static bool reduces(const td_risk_ctx *c)
 
 static td_risk_status off(char *d, size_t n)
 {
-	snprintf(d, n, "no limit set");
+	DETAIL(d, n, "no limit set");
 	return TD_RISK_NA;
 }
 
 static td_risk_status kill_switch(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
 {
 	(void)l;
-	snprintf(d, n, c->halted ? "trading halted: re-arm the kill switch first" : "armed");
+	DETAIL(d, n, c->halted ? "trading halted: re-arm the kill switch first" : "armed");
 	return c->halted ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -59,7 +62,7 @@ static td_risk_status max_qty(const td_risk_limits *l, const td_risk_ctx *c, cha
 	if (!l->max_qty)
 		return off(d, n);
 	bool bad = c->req->qty > l->max_qty;
-	snprintf(d, n, "%lld %s %lld per order", (long long)c->req->qty, bad ? ">" : "<=", (long long)l->max_qty);
+	DETAIL(d, n, "%lld %s %lld per order", (long long)c->req->qty, bad ? ">" : "<=", (long long)l->max_qty);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -69,11 +72,11 @@ static td_risk_status max_notional(const td_risk_limits *l, const td_risk_ctx *c
 		return off(d, n);
 	double v = (double)c->req->qty * c->price * c->multiplier;
 	if (!isfinite(v)) {
-		snprintf(d, n, "no price to value the order");
+		DETAIL(d, n, "no price to value the order");
 		return TD_RISK_NA;
 	}
 	bool bad = v > l->max_notional;
-	snprintf(d, n, "%.2f %s %.2f per order", v, bad ? ">" : "<=", l->max_notional);
+	DETAIL(d, n, "%.2f %s %.2f per order", v, bad ? ">" : "<=", l->max_notional);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -82,16 +85,16 @@ static td_risk_status price_band(const td_risk_limits *l, const td_risk_ctx *c, 
 	if (!(l->price_band_pct > 0))
 		return off(d, n);
 	if (c->req->limit == TD_PX_NONE && c->req->stop == TD_PX_NONE) {
-		snprintf(d, n, "no price given (market order)");
+		DETAIL(d, n, "no price given (market order)");
 		return TD_RISK_NA;
 	}
 	if (!(c->last > 0) || !isfinite(c->price)) {
-		snprintf(d, n, "no last trade to compare with");
+		DETAIL(d, n, "no last trade to compare with");
 		return TD_RISK_NA;
 	}
 	double pct = fabs(c->price / c->last - 1) * 100;
 	bool bad = pct > l->price_band_pct;
-	snprintf(d, n, "%.2f is %.2f%% from last %.2f (band %.2f%%)", c->price, pct, c->last, l->price_band_pct);
+	DETAIL(d, n, "%.2f is %.2f%% from last %.2f (band %.2f%%)", c->price, pct, c->last, l->price_band_pct);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -101,7 +104,7 @@ static td_risk_status max_position(const td_risk_limits *l, const td_risk_ctx *c
 		return off(d, n);
 	double after = c->position + signed_qty(c->req);
 	bool bad = fabs(after) > (double)l->max_position && !reduces(c);
-	snprintf(d, n, "position after %+.0f, limit %lld", after, (long long)l->max_position);
+	DETAIL(d, n, "position after %+.0f, limit %lld", after, (long long)l->max_position);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -112,11 +115,11 @@ static td_risk_status max_gross(const td_risk_limits *l, const td_risk_ctx *c, c
 	double after = c->position + signed_qty(c->req);
 	double g = c->gross + (fabs(after) - fabs(c->position)) * c->price * c->multiplier;
 	if (!isfinite(g)) {
-		snprintf(d, n, "no price to value the exposure");
+		DETAIL(d, n, "no price to value the exposure");
 		return TD_RISK_NA;
 	}
 	bool bad = g > l->max_gross && !reduces(c);
-	snprintf(d, n, "gross after %.2f, limit %.2f", g, l->max_gross);
+	DETAIL(d, n, "gross after %.2f, limit %.2f", g, l->max_gross);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -125,7 +128,7 @@ static td_risk_status open_orders(const td_risk_limits *l, const td_risk_ctx *c,
 	if (!l->max_open_orders)
 		return off(d, n);
 	bool bad = c->open_orders + 1 > l->max_open_orders;
-	snprintf(d, n, "%d working with this one, limit %d", c->open_orders + 1, l->max_open_orders);
+	DETAIL(d, n, "%d working with this one, limit %d", c->open_orders + 1, l->max_open_orders);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -134,16 +137,16 @@ static td_risk_status risk_per_trade(const td_risk_limits *l, const td_risk_ctx 
 	if (!(l->risk_per_trade_pct > 0))
 		return off(d, n);
 	if (reduces(c)) {
-		snprintf(d, n, "reduces the position");
+		DETAIL(d, n, "reduces the position");
 		return TD_RISK_PASS;
 	}
 	if (!(c->stop_distance > 0) || !(c->capital > 0)) {
-		snprintf(d, n, "no protective stop: the loss is not bounded");
+		DETAIL(d, n, "no protective stop: the loss is not bounded");
 		return TD_RISK_WARN;
 	}
 	double risk = c->stop_distance * (double)c->req->qty * c->multiplier, pct = risk / c->capital * 100;
 	bool bad = pct > l->risk_per_trade_pct;
-	snprintf(d, n, "%.2f at the stop = %.2f%% of capital (limit %.2f%%)", risk, pct, l->risk_per_trade_pct);
+	DETAIL(d, n, "%.2f at the stop = %.2f%% of capital (limit %.2f%%)", risk, pct, l->risk_per_trade_pct);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -154,7 +157,7 @@ static td_risk_status daily_loss(const td_risk_limits *l, const td_risk_ctx *c, 
 		return off(d, n);
 	double loss = -c->day_pnl, pct = loss / l->daily_loss * 100;
 	const char *stage = pct >= 100 ? "halted" : pct >= l->reduce_pct ? "reduce only" : pct >= l->warn_pct ? "warning" : "ok";
-	snprintf(d, n, "day P&L %+.2f, %.0f%% of the %.2f limit: %s", c->day_pnl, pct > 0 ? pct : 0.0, l->daily_loss,
+	DETAIL(d, n, "day P&L %+.2f, %.0f%% of the %.2f limit: %s", c->day_pnl, pct > 0 ? pct : 0.0, l->daily_loss,
 		 stage);
 	if (pct >= l->reduce_pct)
 		return reduces(c) ? TD_RISK_WARN : TD_RISK_FAIL;
@@ -167,7 +170,7 @@ static td_risk_status drawdown(const td_risk_limits *l, const td_risk_ctx *c, ch
 		return off(d, n);
 	double dd = c->day_high_equity - c->equity;
 	bool hit = dd >= l->max_drawdown;
-	snprintf(d, n, "%.2f below the day's high %.2f, limit %.2f%s", dd > 0 ? dd : 0.0, c->day_high_equity,
+	DETAIL(d, n, "%.2f below the day's high %.2f, limit %.2f%s", dd > 0 ? dd : 0.0, c->day_high_equity,
 		 l->max_drawdown, hit ? ": reduce only" : "");
 	return hit ? (reduces(c) ? TD_RISK_WARN : TD_RISK_FAIL) : TD_RISK_PASS;
 }
@@ -177,7 +180,7 @@ static td_risk_status losing_streak(const td_risk_limits *l, const td_risk_ctx *
 	if (!l->max_consecutive_losses)
 		return off(d, n);
 	bool hit = c->consecutive_losses >= l->max_consecutive_losses;
-	snprintf(d, n, "%d losing trades in a row, limit %d%s", c->consecutive_losses, l->max_consecutive_losses,
+	DETAIL(d, n, "%d losing trades in a row, limit %d%s", c->consecutive_losses, l->max_consecutive_losses,
 		 hit ? ": reduce only" : "");
 	return hit ? (reduces(c) ? TD_RISK_WARN : TD_RISK_FAIL) : TD_RISK_PASS;
 }
@@ -188,13 +191,13 @@ static td_risk_status pattern_day_trader(const td_risk_limits *l, const td_risk_
 	if (!l->pdt_day_trades)
 		return off(d, n);
 	if (c->equity >= l->pdt_equity) {
-		snprintf(d, n, "equity %.2f >= %.2f: %d day trades in 5 days, no limit", c->equity, l->pdt_equity,
+		DETAIL(d, n, "equity %.2f >= %.2f: %d day trades in 5 days, no limit", c->equity, l->pdt_equity,
 			 c->day_trades_5d);
 		return TD_RISK_PASS;
 	}
 	int after = c->day_trades_5d + (c->completes_day_trade ? 1 : 0);
 	bool bad = c->completes_day_trade && after >= l->pdt_day_trades;
-	snprintf(d, n, "%d day trades in 5 days with this one, %d allowed (equity %.2f < %.2f)", after,
+	DETAIL(d, n, "%d day trades in 5 days with this one, %d allowed (equity %.2f < %.2f)", after,
 		 l->pdt_day_trades - 1, c->equity, l->pdt_equity);
 	return bad ? TD_RISK_FAIL : after == l->pdt_day_trades - 1 ? TD_RISK_WARN : TD_RISK_PASS;
 }
@@ -203,22 +206,22 @@ static td_risk_status buying_power(const td_risk_limits *l, const td_risk_ctx *c
 {
 	double avail = c->buying_power * (1 - l->margin_buffer_pct / 100);
 	if (reduces(c)) {
-		snprintf(d, n, "reduces the position: frees margin");
+		DETAIL(d, n, "reduces the position: frees margin");
 		return TD_RISK_PASS;
 	}
 	if (!isfinite(c->margin)) {
-		snprintf(d, n, "no price to estimate the margin");
+		DETAIL(d, n, "no price to estimate the margin");
 		return TD_RISK_NA;
 	}
 	bool bad = c->margin > avail;
-	snprintf(d, n, "margin %.2f %s %.2f available", c->margin, bad ? ">" : "<=", avail);
+	DETAIL(d, n, "margin %.2f %s %.2f available", c->margin, bad ? ">" : "<=", avail);
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
 static td_risk_status trading_hours(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
 {
 	bool ext = c->phase == TD_PHASE_PREMARKET || c->phase == TD_PHASE_POSTMARKET;
-	snprintf(d, n, "%s session%s", td_phase_name(c->phase),
+	DETAIL(d, n, "%s session%s", td_phase_name(c->phase),
 		 ext && !l->extended_hours ? ": extended hours are off (risk.extended_hours)" : "");
 	if (c->phase == TD_PHASE_REGULAR)
 		return TD_RISK_PASS;
@@ -228,7 +231,7 @@ static td_risk_status trading_hours(const td_risk_limits *l, const td_risk_ctx *
 static td_risk_status duplicate(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
 {
 	(void)l;
-	snprintf(d, n, c->duplicate ? "the same order was sent seconds ago" : "no recent twin");
+	DETAIL(d, n, c->duplicate ? "the same order was sent seconds ago" : "no recent twin");
 	return c->duplicate ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
@@ -258,6 +261,17 @@ size_t td_risk_run(const td_risk_limits *l, const td_risk_ctx *c, td_risk_check 
 			*worst = out[i].status;
 	}
 	return k;
+}
+
+td_risk_status td_risk_verdict(const td_risk_limits *l, const td_risk_ctx *c)
+{
+	td_risk_status worst = TD_RISK_PASS;
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		td_risk_status s = checks[i].fn(l, c, NULL, 0);
+		if (s > worst)
+			worst = s;
+	}
+	return worst;
 }
 
 double td_risk_margin(bool is_option, bool is_call, td_side side, int64_t qty, double price, double multiplier,

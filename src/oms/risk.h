@@ -96,6 +96,9 @@ void td_risk_limits_default(td_risk_limits *l);
  */
 size_t td_risk_run(const td_risk_limits *l, const td_risk_ctx *c, td_risk_check *out, td_risk_status *worst);
 
+/* The most severe verdict alone, without the numbers (several times faster: for the send path). */
+td_risk_status td_risk_verdict(const td_risk_limits *l, const td_risk_ctx *c);
+
 /* Whether an order reduces the position without reversing it (the only kind allowed when reducing only). */
 bool td_risk_reduces(double position, td_side side, int64_t qty);
 

@@ -234,6 +234,23 @@ static void test_margin(void **state)
 	assert_near(td_risk_margin(true, true, TD_SIDE_BUY, 3, 2.50, 100, 570, 580), 750, 1e-9);
 }
 
+/* The verdict alone is the worst of the full run's, on every context above and a failing one. */
+static void test_verdict_matches_run(void **state)
+{
+	(void)state;
+	td_risk_ctx c = calm();
+	td_risk_check out[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(td_risk_verdict(&lim, &c), worst);
+	c.stop_distance = NAN;
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(worst, TD_RISK_WARN);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_WARN);
+	c.halted = true;
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_FAIL);
+}
+
 static void test_reduces(void **state)
 {
 	(void)state;
@@ -256,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_day_trader),
 		cmocka_unit_test(test_hours_kill_duplicate_buying_power),
 		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_verdict_matches_run),
 		cmocka_unit_test(test_reduces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
