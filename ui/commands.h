@@ -57,7 +57,8 @@
 	X(TICKET_SELL, "ticket-sell", NULL, "orders", "open a sell ticket here: ladder price, chain contract, or market") \
 	X(KILL, "kill", NULL, "orders", "kill switch: halt all new orders at once, no confirmation") \
 	X(REARM, "rearm", NULL, "orders", "re-arm after the kill switch (asks for y)") \
-	X(CANCEL_ALL, "cancel-all", NULL, "orders", "cancel every working order (asks for y)")
+	X(CANCEL_ALL, "cancel-all", NULL, "orders", "cancel every working order (asks for y)") \
+	X(FLATTEN, "flatten", NULL, "orders", "close every position at market (asks for y; each order passes its risk checks)")
 
 typedef enum td_cmd {
 	TD_CMD_NONE = 0,

@@ -32,6 +32,7 @@ static const td_binding bindings[] = {
 	{ "global", "S", TD_CMD_TICKET_SELL },
 	{ "global", "K", TD_CMD_KILL },
 	{ "global", "X", TD_CMD_CANCEL_ALL },
+	{ "global", "F", TD_CMD_FLATTEN },
 	{ "watchlist", "Enter", TD_CMD_SELECT },
 	{ "watchlist", "Space", TD_CMD_SELECT },
 	{ "tape", "a", TD_CMD_TAPE_ALL },

@@ -8,6 +8,7 @@
 #include "ui.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,44 @@ static void ticket_key(td_ui *u, int key)
 	}
 }
 
+/* The keys the trader would type to confirm t: Enter, the quantity in strict mode, y. */
+static bool confirm_for_trader(td_ticket *t)
+{
+	char qty[24];
+	td_ticket_key(t, '\n');
+	if (t->strict) {
+		snprintf(qty, sizeof qty, "%lld", (long long)t->req.qty);
+		for (const char *c = qty; *c; c++)
+			td_ticket_key(t, *c);
+	}
+	return td_ticket_key(t, 'y') == TD_TICKET_CONFIRMED;
+}
+
+/*
+ * Flatten: a market order against each position, each through its own
+ * ticket and risk checks, confirmed by the y the trader just gave to the one
+ * question; a ticket whose checks fail cannot be armed and is not sent.
+ */
+static void flatten(td_ui *u, td_oms *oms)
+{
+	const td_book *b = td_oms_book(oms);
+	size_t count = td_registry_count(td_market_registry(u->view.market)), sent = 0, refused = 0;
+	char err[256], id[64];
+	for (uint32_t i = 0; i < count; i++) {
+		double q = td_book_position(b, i)->qty;
+		if (q == 0)
+			continue;
+		td_order_req r = { .instr = i, .side = q > 0 ? TD_SIDE_SELL : TD_SIDE_BUY, .qty = (int64_t)fabs(q),
+				   .type = TD_OT_MARKET, .tif = TD_TIF_DAY, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+		td_ticket t;
+		bool ok = td_oms_ticket(oms, &r, &t, err, sizeof err) == 0 && confirm_for_trader(&t) &&
+			  td_oms_send(oms, &t, id, sizeof id, err, sizeof err) == 0;
+		sent += ok;
+		refused += !ok;
+	}
+	message(u, refused > 0, "flatten: %zu orders sent, %zu refused by their checks", sent, refused);
+}
+
 /* A key while a y/n question is open. */
 static void confirm_key(td_ui *u, int key)
 {
@@ -294,6 +333,8 @@ static void confirm_key(td_ui *u, int key)
 	}
 	if (c == TD_CMD_CANCEL_ALL)
 		message(u, false, "%zu cancels sent", td_oms_cancel_all(oms));
+	else if (c == TD_CMD_FLATTEN)
+		flatten(u, oms);
 	else if (td_oms_rearm(oms, err, sizeof err) < 0)
 		message(u, true, "not re-armed: %s", err);
 	else
@@ -316,8 +357,9 @@ static void order_command(td_ui *u, td_cmd cmd)
 			message(u, true, "HALTED: no new order until :rearm");
 	} else {
 		u->confirm = cmd;
-		message(u, false, cmd == TD_CMD_REARM ? "re-arm trading? y to confirm, any other key: no"
-						    : "cancel every working order? y to confirm, any other key: no");
+		message(u, false, "%s? y to confirm, any other key: no",
+			cmd == TD_CMD_REARM ? "re-arm trading" : cmd == TD_CMD_FLATTEN ? "close every position at market"
+											: "cancel every working order");
 	}
 }
 
@@ -380,6 +422,7 @@ static void run_global(td_ui *u, td_cmd cmd)
 	case TD_CMD_SPEED_UP: if (s > 0) set_speed(u, s * 2 > 1e6 ? 0 : s * 2); break;
 	case TD_CMD_SPEED_DOWN: set_speed(u, s <= 0 ? 1024 : s / 2 < 1.0 / 64 ? 1.0 / 64 : s / 2); break;
 	case TD_CMD_TICKET_BUY: case TD_CMD_TICKET_SELL: case TD_CMD_KILL: case TD_CMD_REARM: case TD_CMD_CANCEL_ALL:
+	case TD_CMD_FLATTEN:
 		order_command(u, cmd);
 		break;
 	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: case TD_CMD_BUY: case TD_CMD_SELL: {

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 51
+plan 52
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -332,4 +332,16 @@ eventually 5 "screen | grep -q 're-arm trading? y to confirm'"
 keys y
 eventually 5 "screen | grep -q 're-armed: orders may be sent again'"
 ok $? ":rearm asks for y, then re-arms" "$(screen | tail -n 1)"
+keys F
+eventually 5 "screen | grep -q 'close every position at market? y to confirm'"
+keys n
+eventually 5 "screen | grep -q 'not done'"
+s1=$?
+keys F
+eventually 5 "screen | grep -q 'close every position at market? y to confirm'"
+keys y
+eventually 10 "screen | grep -q 'flatten: 1 orders sent, 0 refused' && screen | grep -Eq 'SELL +10 market +- filled'"
+s2=$?
+[ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ "$(intents)" = 2 ]
+ok $? "F asks for y (n does nothing), then closes the position at market through its own checks" "$(screen | grep -E 'flatten|SPY')"
 keys q; wait_exit 10 >/dev/null
