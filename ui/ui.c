@@ -33,7 +33,7 @@ static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
 	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,      &td_pane_orders,
-	&td_pane_positions,
+	&td_pane_positions, &td_pane_deals,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 

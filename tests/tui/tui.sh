@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 52
+plan 53
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -344,4 +344,6 @@ eventually 10 "screen | grep -q 'flatten: 1 orders sent, 0 refused' && screen | 
 s2=$?
 [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ "$(intents)" = 2 ]
 ok $? "F asks for y (n does nothing), then closes the position at market through its own checks" "$(screen | grep -E 'flatten|SPY')"
+eventually 5 "screen | grep -q 'Deals: 1 closed' && screen | grep -Eq 'SPY +long +10 +[0-9.]+ [0-9:]{8} +10 +[0-9.]+ [0-9:]{8} +[-+][0-9]+[.][0-9]{2}'"
+ok $? "the deals pane lists the round trip with its entry, exit, charges and net" "$(screen | grep -A3 'Deals')"
 keys q; wait_exit 10 >/dev/null

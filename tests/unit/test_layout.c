@@ -22,8 +22,9 @@ static const td_layout_pane panes[] = {
 	{ "scan", 60, 5, 3 },
 	{ "orders", 40, 4, 3 },
 	{ "positions", 40, 4, 3 },
+	{ "deals", 40, 4, 4 },
 };
-#define NP 13
+#define NP 14
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
