@@ -20,6 +20,7 @@
 #include "engine/engine.h"
 #include "engine/options_cli.h"
 #include "engine/record.h"
+#include "engine/report_cli.h"
 #include "keymap.h"
 #include "tui.h"
 #include "ui.h"
@@ -81,6 +82,7 @@ static void usage(FILE *f)
 	      "       tapedeck record --out FILE [--events N] [--duration MIN] [OPTIONS]\n"
 	      "       tapedeck analyze bars|footprint|profile|premarket|levels|indicators ... (see doc/analyze.md)\n"
 	      "       tapedeck options price|iv|greeks|chain|scan --in FILE [--format ...] (see doc/options.md)\n"
+	      "       tapedeck report deals|positions [--from D --to D] [--format text|csv|json] (see doc/orders.md)\n"
 	      "\n"
 	      "A keyboard-driven terminal trading workstation.  With nothing configured it\n"
 	      "opens on the built-in simulated market.  Press ? inside for the keys.\n"
@@ -324,6 +326,8 @@ int main(int argc, char **argv)
 		return td_analyze_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "options") == 0)
 		return td_options_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return td_report_main(argc - 1, argv + 1);
 	cli c = { 0 };
 	int rc = parse_args(&c, argc, argv);
 	if (rc >= 0)
