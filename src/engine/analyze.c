@@ -16,6 +16,7 @@
 
 #include "analyze.h"
 #include "analyze_int.h"
+#include "engine/cli.h"
 #include "feed/replay.h"
 
 /* Instruments a file may register: a tape holds at most 65,536, a CSV adds option roots. */
@@ -95,19 +96,6 @@ static void td_az_usage(FILE *f)
 	      f);
 }
 
-/* Report a usage error and return 2. */
-static int td_az_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int td_az_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tapedeck: analyze: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n(try 'tapedeck analyze --help')\n", stderr);
-	va_end(ap);
-	return 2;
-}
-
 /* Parse a whole decimal integer in [lo, hi]; 0 or -1. */
 static int td_az_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
@@ -152,40 +140,40 @@ static int td_az_apply_opt(td_az_opts *o, int opt, const char *arg)
 				o->tf = (td_bars_tf)i;
 				return 0;
 			}
-		return td_az_bad_usage("bad --tf '%s': expected 1m, 5m, 15m, 30m, 60m or 1d", arg);
+		return td_cli_usage_error("analyze", "bad --tf '%s': expected 1m, 5m, 15m, 30m, 60m or 1d", arg);
 	case OPT_FORMAT:
 		if (strcmp(arg, "csv") == 0 || strcmp(arg, "json") == 0) {
 			o->format = arg[0] == 'c' ? AZ_CSV : AZ_JSON;
 			return 0;
 		}
-		return td_az_bad_usage("bad --format '%s': expected csv or json", arg);
+		return td_cli_usage_error("analyze", "bad --format '%s': expected csv or json", arg);
 	case OPT_MARKET:
 		o->session = td_session_find(arg);
-		return o->session ? 0 : td_az_bad_usage("bad --market '%s': expected us or in", arg);
+		return o->session ? 0 : td_cli_usage_error("analyze", "bad --market '%s': expected us or in", arg);
 	case OPT_HOURS:
 		if (strcmp(arg, "all") == 0 || strcmp(arg, "regular") == 0) {
 			o->regular_only = arg[0] == 'r';
 			return 0;
 		}
-		return td_az_bad_usage("bad --hours '%s': expected all or regular", arg);
+		return td_cli_usage_error("analyze", "bad --hours '%s': expected all or regular", arg);
 	case OPT_ROW:
 		if (td_az_parse_int(arg, 1, INT64_C(1) << 40, &v) < 0)
-			return td_az_bad_usage("bad --row '%s': expected a positive number of ticks", arg);
+			return td_cli_usage_error("analyze", "bad --row '%s': expected a positive number of ticks", arg);
 		o->row_ticks = v;
 		return 0;
 	case OPT_VA:
 		if (td_az_parse_int(arg, 1, 100, &v) < 0)
-			return td_az_bad_usage("bad --va '%s': expected a percentage from 1 to 100", arg);
+			return td_cli_usage_error("analyze", "bad --va '%s': expected a percentage from 1 to 100", arg);
 		o->va_pct = (unsigned)v;
 		return 0;
 	case OPT_TOL:
 		if (td_az_parse_int(arg, 0, INT64_C(1) << 40, &v) < 0)
-			return td_az_bad_usage("bad --tol '%s': expected a number of ticks (0 or more)", arg);
+			return td_cli_usage_error("analyze", "bad --tol '%s': expected a number of ticks (0 or more)", arg);
 		o->tol = v;
 		return 0;
 	case OPT_SWING:
 		if (td_az_parse_int(arg, 1, 1000, &v) < 0)
-			return td_az_bad_usage("bad --swing '%s': expected 1 to 1000 bars", arg);
+			return td_cli_usage_error("analyze", "bad --swing '%s': expected 1 to 1000 bars", arg);
 		o->swing = (unsigned)v;
 		return 0;
 	case OPT_FROM:
@@ -193,7 +181,7 @@ static int td_az_apply_opt(td_az_opts *o, int opt, const char *arg)
 		const char *why;
 		td_ns t;
 		if (td_time_parse_iso(arg, &t, &why) < 0)
-			return td_az_bad_usage("bad --%s '%s': %s (expected ISO-8601, e.g. 2026-11-20T10:00:00-05:00)",
+			return td_cli_usage_error("analyze", "bad --%s '%s': %s (expected ISO-8601, e.g. 2026-11-20T10:00:00-05:00)",
 					       opt == OPT_FROM ? "from" : "to", arg, why);
 		*(opt == OPT_FROM ? &o->from : &o->to) = t;
 		return 0;
@@ -209,7 +197,7 @@ static int td_az_parse(int argc, char **argv, td_az_opts *o, const struct td_az_
 	*o = (td_az_opts){ .session = td_session_find("us"), .tf = TD_BARS_5M, .format = AZ_CSV,
 			.row_ticks = 1, .va_pct = 70, .tol = 2, .swing = 5, .from = INT64_MIN, .to = INT64_MAX };
 	if (argc < 2)
-		return td_az_bad_usage("analyze needs a subcommand: bars, footprint, profile, premarket, levels or indicators");
+		return td_cli_usage_error("analyze", "analyze needs a subcommand: bars, footprint, profile, premarket, levels or indicators");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		td_az_usage(stdout);
 		return -1;
@@ -219,7 +207,7 @@ static int td_az_parse(int argc, char **argv, td_az_opts *o, const struct td_az_
 		if (strcmp(argv[1], td_az_cmds[i].name) == 0)
 			*cmd = &td_az_cmds[i];
 	if (!*cmd)
-		return td_az_bad_usage("unknown analyze subcommand '%s': expected bars, footprint, profile, premarket, "
+		return td_cli_usage_error("analyze", "unknown analyze subcommand '%s': expected bars, footprint, profile, premarket, "
 				    "levels or indicators", argv[1]);
 	o->cmd = argv[1];
 	int opt;
@@ -231,25 +219,25 @@ static int td_az_parse(int argc, char **argv, td_az_opts *o, const struct td_az_
 			return -1;
 		}
 		if (opt == '?')
-			return td_az_bad_usage("unknown option '%s'", argv[optind]);
+			return td_cli_usage_error("analyze", "unknown option '%s'", argv[optind]);
 		if (opt == ':')
-			return td_az_bad_usage("option '%s' needs a value", argv[optind]);
+			return td_cli_usage_error("analyze", "option '%s' needs a value", argv[optind]);
 		int rc = td_az_apply_opt(o, opt, optarg);
 		if (rc)
 			return rc;
 	}
 	if (optind < argc - 1)
-		return td_az_bad_usage("unexpected argument '%s'", argv[optind + 1]);
+		return td_cli_usage_error("analyze", "unexpected argument '%s'", argv[optind + 1]);
 	if (!o->in)
-		return td_az_bad_usage("analyze %s needs --in FILE", o->cmd);
+		return td_cli_usage_error("analyze", "analyze %s needs --in FILE", o->cmd);
 	if ((*cmd)->run == NULL && !o->ind)
-		return td_az_bad_usage("analyze indicators needs --ind SPEC (e.g. ema:20,rsi:14)");
+		return td_cli_usage_error("analyze", "analyze indicators needs --ind SPEC (e.g. ema:20,rsi:14)");
 	if ((*cmd)->run != NULL && o->ind)
-		return td_az_bad_usage("--ind is for analyze indicators");
+		return td_cli_usage_error("analyze", "--ind is for analyze indicators");
 	if (o->rows && !(*cmd)->rows)
-		return td_az_bad_usage("analyze %s has no --rows", o->cmd);
+		return td_cli_usage_error("analyze", "analyze %s has no --rows", o->cmd);
 	if (o->rows && !td_az_in_choices((*cmd)->rows, o->rows))
-		return td_az_bad_usage("bad --rows '%s': expected %s", o->rows, (*cmd)->rows);
+		return td_cli_usage_error("analyze", "bad --rows '%s': expected %s", o->rows, (*cmd)->rows);
 	return 0;
 }
 

@@ -35,6 +35,7 @@
 #include "core/text.h"
 #include "core/session.h"
 #include "core/time.h"
+#include "engine/cli.h"
 #include "engine/market.h"
 #include "engine/optchain.h"
 #include "engine/options_chain_cli.h"
@@ -141,18 +142,6 @@ static void cc_usage(FILE *f)
 	      "\n"
 	      "exit status: 0 done, 1 unreadable input or any bad row, 2 bad usage.  See doc/options.md.\n",
 	      f);
-}
-
-static int cc_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int cc_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tapedeck: options: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n(try 'tapedeck options --help')\n", stderr);
-	va_end(ap);
-	return 2;
 }
 
 static void cc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -287,27 +276,27 @@ static int cc_apply_common(cc_opts *o, int opt, const char *arg)
 		else if (strcmp(arg, "json") == 0)
 			o->fmt = CC_JSON;
 		else
-			return cc_bad_usage("bad --format '%s': expected text, csv or json", arg);
+			return td_cli_usage_error("options", "bad --format '%s': expected text, csv or json", arg);
 		return 0;
 	case OPT_MARKET:
 		o->session = td_session_find(arg);
-		return o->session ? 0 : cc_bad_usage("bad --market '%s': expected us or in", arg);
+		return o->session ? 0 : td_cli_usage_error("options", "bad --market '%s': expected us or in", arg);
 	case OPT_RATE:
 	case OPT_YIELD: {
 		double v;
 		if (cc_parse_num(arg, -100, 100, &v) < 0)
-			return cc_bad_usage("bad --%s '%s': expected a percentage, e.g. 4.5", opt == OPT_RATE ? "rate" : "yield",
+			return td_cli_usage_error("options", "bad --%s '%s': expected a percentage, e.g. 4.5", opt == OPT_RATE ? "rate" : "yield",
 					    arg);
 		*(opt == OPT_RATE ? &o->rate : &o->yield) = v / 100.0;
 		return 0;
 	}
 	case OPT_IV_RANK:
 		return cc_parse_num(arg, 0, 100, &o->iv_rank) < 0
-			       ? cc_bad_usage("bad --iv-rank '%s': expected 0 to 100", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --iv-rank '%s': expected 0 to 100", arg) : 0;
 	case OPT_AT:
 		o->tape_only = "--at";
 		if (td_time_parse_hms(arg, &o->at_tod, &why) < 0)
-			return cc_bad_usage("bad --at '%s': %s (expected HH:MM local time)", arg, why ? why : "not a time");
+			return td_cli_usage_error("options", "bad --at '%s': %s (expected HH:MM local time)", arg, why ? why : "not a time");
 		return 0;
 	default:
 		return 1;
@@ -322,16 +311,16 @@ static int cc_apply_csv(cc_opts *o, int opt, const char *arg)
 	case OPT_NOW:
 		o->csv_only = "--now";
 		if (td_time_parse_iso(arg, &o->now, &why) < 0)
-			return cc_bad_usage("bad --now '%s': %s", arg, why ? why : "not ISO-8601");
+			return td_cli_usage_error("options", "bad --now '%s': %s", arg, why ? why : "not ISO-8601");
 		return 0;
 	case OPT_SPOT:
 		o->csv_only = "--spot";
 		return cc_parse_num(arg, 1e-300, 1e300, &o->spot) < 0
-			       ? cc_bad_usage("bad --spot '%s': expected a positive price", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --spot '%s': expected a positive price", arg) : 0;
 	case OPT_MULTIPLIER:
 		o->csv_only = "--multiplier";
 		return cc_parse_num(arg, 1e-300, 1e300, &o->multiplier) < 0
-			       ? cc_bad_usage("bad --multiplier '%s': expected a positive number", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --multiplier '%s': expected a positive number", arg) : 0;
 	case OPT_MODEL:
 		o->csv_only = "--model";
 		if (strcmp(arg, "bsm") == 0)
@@ -341,7 +330,7 @@ static int cc_apply_csv(cc_opts *o, int opt, const char *arg)
 		else if (strcmp(arg, "american") == 0)
 			o->model = TD_MODEL_AMERICAN;
 		else
-			return cc_bad_usage("bad --model '%s': expected bsm, black76 or american", arg);
+			return td_cli_usage_error("options", "bad --model '%s': expected bsm, black76 or american", arg);
 		return 0;
 	default:
 		return 1;
@@ -357,34 +346,34 @@ static int cc_apply_scan(cc_opts *o, int opt, const char *arg)
 	case OPT_STRATEGIES:
 		o->scan_only = "--strategies";
 		return cc_parse_strategies(arg, &p->strategies) < 0
-			       ? cc_bad_usage("bad --strategies '%s': expected keys like csp,iron_condor, or all", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --strategies '%s': expected keys like csp,iron_condor, or all", arg) : 0;
 	case OPT_DTE:
 		o->scan_only = "--dte";
 		return cc_parse_range(arg, 0, 1e6, true, &p->dte_min, &p->dte_max) < 0
-			       ? cc_bad_usage("bad --dte '%s': expected MIN:MAX days, MIN <= MAX", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --dte '%s': expected MIN:MAX days, MIN <= MAX", arg) : 0;
 	case OPT_DELTA:
 		o->scan_only = "--delta";
 		return cc_parse_range(arg, 0, 1, false, &p->short_delta_min, &p->short_delta_max) < 0
-			       ? cc_bad_usage("bad --delta '%s': expected MIN:MAX within 0:1", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --delta '%s': expected MIN:MAX within 0:1", arg) : 0;
 	case OPT_WIDTH:
 		o->scan_only = "--width";
 		if (cc_parse_num(arg, 1, 1000, &v) < 0 || v != floor(v))
-			return cc_bad_usage("bad --width '%s': expected 1 to 1000 listed strikes", arg);
+			return td_cli_usage_error("options", "bad --width '%s': expected 1 to 1000 listed strikes", arg);
 		p->width_steps = (int)v;
 		return 0;
 	case OPT_MIN_LIQUIDITY:
 		o->scan_only = "--min-liquidity";
 		return cc_parse_num(arg, 0, 100, &p->liquidity_min) < 0
-			       ? cc_bad_usage("bad --min-liquidity '%s': expected 0 to 100", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --min-liquidity '%s': expected 0 to 100", arg) : 0;
 	case OPT_MIN_OI:
 		o->scan_only = "--min-oi";
 		return cc_parse_num(arg, 0, 1e15, &p->oi_min) < 0
-			       ? cc_bad_usage("bad --min-oi '%s': expected a number of contracts", arg) : 0;
+			       ? td_cli_usage_error("options", "bad --min-oi '%s': expected a number of contracts", arg) : 0;
 	case OPT_IV_RANK_MIN:
 	case OPT_IV_RANK_MAX:
 		o->scan_only = opt == OPT_IV_RANK_MIN ? "--iv-rank-min" : "--iv-rank-max";
 		return cc_parse_num(arg, 0, 100, opt == OPT_IV_RANK_MIN ? &p->iv_rank_min : &p->iv_rank_max) < 0
-			       ? cc_bad_usage("bad %s '%s': expected 0 to 100", o->scan_only, arg) : 0;
+			       ? td_cli_usage_error("options", "bad %s '%s': expected 0 to 100", o->scan_only, arg) : 0;
 	case OPT_RANK:
 		o->scan_only = "--rank";
 		for (int k = 0; k < TD_SCAN_RANK_COUNT; k++)
@@ -392,11 +381,11 @@ static int cc_apply_scan(cc_opts *o, int opt, const char *arg)
 				p->rank = (td_scan_rank)k;
 				return 0;
 			}
-		return cc_bad_usage("bad --rank '%s': expected composite, return, pop or theta_vega", arg);
+		return td_cli_usage_error("options", "bad --rank '%s': expected composite, return, pop or theta_vega", arg);
 	case OPT_TOP:
 		o->scan_only = "--top";
 		if (cc_parse_num(arg, 1, CC_TOP_MAX, &v) < 0 || v != floor(v))
-			return cc_bad_usage("bad --top '%s': expected 1 to %d", arg, CC_TOP_MAX);
+			return td_cli_usage_error("options", "bad --top '%s': expected 1 to %d", arg, CC_TOP_MAX);
 		o->top = (size_t)v;
 		return 0;
 	default:
@@ -408,17 +397,17 @@ static int cc_apply_scan(cc_opts *o, int opt, const char *arg)
 static int cc_check_args(const cc_opts *o)
 {
 	if (!o->in)
-		return cc_bad_usage("options %s needs --in FILE", o->cmd_name);
+		return td_cli_usage_error("options", "options %s needs --in FILE", o->cmd_name);
 	if (o->cmd == CC_CHAIN && o->scan_only)
-		return cc_bad_usage("%s is for options scan", o->scan_only);
+		return td_cli_usage_error("options", "%s is for options scan", o->scan_only);
 	const char *choices = o->cmd == CC_CHAIN ? cc_rows_chain : cc_rows_scan;
 	if (o->rows && o->fmt != CC_CSV)
-		return cc_bad_usage("--rows is for --format csv (text and json show everything)");
+		return td_cli_usage_error("options", "--rows is for --format csv (text and json show everything)");
 	if (o->rows && !cc_in_choices(choices, o->rows))
-		return cc_bad_usage("bad --rows '%s': expected %s", o->rows, choices);
+		return td_cli_usage_error("options", "bad --rows '%s': expected %s", o->rows, choices);
 	double lo = o->scan.iv_rank_min, hi = o->scan.iv_rank_max;
 	if (lo > hi)
-		return cc_bad_usage("--iv-rank-min %g is above --iv-rank-max %g", lo, hi);
+		return td_cli_usage_error("options", "--iv-rank-min %g is above --iv-rank-max %g", lo, hi);
 	return 0;
 }
 
@@ -439,19 +428,19 @@ static int cc_parse_args(int argc, char **argv, cc_opts *o)
 			return -1;
 		}
 		if (opt == '?')
-			return cc_bad_usage("unknown option '%s'", argv[optind]);
+			return td_cli_usage_error("options", "unknown option '%s'", argv[optind]);
 		if (opt == ':')
-			return cc_bad_usage("option '%s' needs a value", argv[optind]);
+			return td_cli_usage_error("options", "option '%s' needs a value", argv[optind]);
 		int rc = cc_apply_common(o, opt, optarg);
 		if (rc == 1)
 			rc = cc_apply_csv(o, opt, optarg);
 		if (rc == 1)
 			rc = cc_apply_scan(o, opt, optarg);
 		if (rc)
-			return rc == 1 ? cc_bad_usage("unknown option") : rc;
+			return rc == 1 ? td_cli_usage_error("options", "unknown option") : rc;
 	}
 	if (optind < argc - 1)
-		return cc_bad_usage("unexpected argument '%s'", argv[optind + 1]);
+		return td_cli_usage_error("options", "unexpected argument '%s'", argv[optind + 1]);
 	return cc_check_args(o);
 }
 
@@ -1955,9 +1944,9 @@ static bool cc_is_chain_csv(FILE *in, char **line, size_t *cap)
 static int cc_check_kind(const cc_opts *o, bool csv)
 {
 	if (csv && o->tape_only)
-		return cc_bad_usage("%s is for a tape; %s is a chain CSV (use --now)", o->tape_only, o->in);
+		return td_cli_usage_error("options", "%s is for a tape; %s is a chain CSV (use --now)", o->tape_only, o->in);
 	if (!csv && o->csv_only)
-		return cc_bad_usage("%s is for a chain CSV; %s is a tape (its instruments and clock decide)", o->csv_only,
+		return td_cli_usage_error("options", "%s is for a chain CSV; %s is a tape (its instruments and clock decide)", o->csv_only,
 				    o->in);
 	return 0;
 }

@@ -21,6 +21,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "engine/cli.h"
 #include "engine/options_chain_cli.h"
 #include "engine/options_cli.h"
 #include "options/american.h"
@@ -89,18 +90,6 @@ static void oc_usage(FILE *f)
 	      f);
 }
 
-static int oc_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int oc_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tapedeck: options: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n(try 'tapedeck options --help')\n", stderr);
-	va_end(ap);
-	return 2;
-}
-
 enum { OPT_IN = 256, OPT_FORMAT, OPT_NOW, OPT_HELP };
 
 static const struct option oc_long_opts[] = {
@@ -117,7 +106,7 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 	memset(o, 0, sizeof *o);
 	o->fmt = OC_CSV;
 	if (argc < 2)
-		return oc_bad_usage("missing subcommand: expected price, iv, greeks, chain or scan");
+		return td_cli_usage_error("options", "missing subcommand: expected price, iv, greeks, chain or scan");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		oc_usage(stdout);
 		return -1;
@@ -129,7 +118,7 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 	else if (strcmp(argv[1], "greeks") == 0)
 		o->cmd = OC_GREEKS;
 	else
-		return oc_bad_usage("unknown options subcommand '%s': expected price, iv, greeks, chain or scan", argv[1]);
+		return td_cli_usage_error("options", "unknown options subcommand '%s': expected price, iv, greeks, chain or scan", argv[1]);
 	o->cmd_name = argv[1];
 
 	bool have_now = false;
@@ -144,9 +133,9 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 			oc_usage(stdout);
 			return -1;
 		case '?':
-			return oc_bad_usage("unknown option '%s'", argv[optind]);
+			return td_cli_usage_error("options", "unknown option '%s'", argv[optind]);
 		case ':':
-			return oc_bad_usage("option '%s' needs a value", argv[optind]);
+			return td_cli_usage_error("options", "option '%s' needs a value", argv[optind]);
 		case OPT_IN:
 			o->in = optarg;
 			break;
@@ -156,21 +145,21 @@ static int oc_parse_args(int argc, char **argv, oc_opts *o)
 			else if (strcmp(optarg, "json") == 0)
 				o->fmt = OC_JSON;
 			else
-				return oc_bad_usage("bad --format '%s': expected csv or json", optarg);
+				return td_cli_usage_error("options", "bad --format '%s': expected csv or json", optarg);
 			break;
 		case OPT_NOW:
 			if (td_time_parse_iso(optarg, &o->now, &err) != 0)
-				return oc_bad_usage("bad --now '%s': %s", optarg, err ? err : "not ISO-8601");
+				return td_cli_usage_error("options", "bad --now '%s': %s", optarg, err ? err : "not ISO-8601");
 			have_now = true;
 			break;
 		default:
-			return oc_bad_usage("unknown option");
+			return td_cli_usage_error("options", "unknown option");
 		}
 	}
 	if (optind < argc - 1)
-		return oc_bad_usage("unexpected argument '%s'", argv[optind + 1]);
+		return td_cli_usage_error("options", "unexpected argument '%s'", argv[optind + 1]);
 	if (!o->in)
-		return oc_bad_usage("options %s needs --in FILE", o->cmd_name);
+		return td_cli_usage_error("options", "options %s needs --in FILE", o->cmd_name);
 	if (!have_now)
 		o->now = td_now();
 	return 0;

@@ -31,6 +31,7 @@
 #include "core/session.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "engine/cli.h"
 #include "engine/market.h"
 #include "engine/report_cli.h"
 #include "engine/source.h"
@@ -86,18 +87,6 @@ static void rp_usage(FILE *f)
 	      f);
 }
 
-static int rp_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int rp_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tapedeck: report: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n(try 'tapedeck report --help')\n", stderr);
-	va_end(ap);
-	return 2;
-}
-
 /* Report an error that ends the report; returns the exit status 1. */
 static int rp_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int rp_fail(const char *fmt, ...)
@@ -131,7 +120,7 @@ static int rp_date(const char *opt, const char *arg, int64_t *days)
 {
 	const char *why = NULL;
 	if (td_date_parse(arg, days, &why) != 0)
-		return rp_bad_usage("bad %s '%s': %s", opt, arg, why ? why : "expected YYYY-MM-DD");
+		return td_cli_usage_error("report", "bad %s '%s': %s", opt, arg, why ? why : "expected YYYY-MM-DD");
 	return 0;
 }
 
@@ -147,7 +136,7 @@ static int rp_option(int opt, rp_opts *o)
 	case OPT_CONFIG: o->config = optarg; return 0;
 	case OPT_MARKET:
 		if (!td_session_find(optarg))
-			return rp_bad_usage("bad --market '%s': expected us or in", optarg);
+			return td_cli_usage_error("report", "bad --market '%s': expected us or in", optarg);
 		o->market = optarg;
 		return 0;
 	case OPT_FROM: o->from_arg = optarg; return rp_date("--from", optarg, &o->from_days);
@@ -160,10 +149,10 @@ static int rp_option(int opt, rp_opts *o)
 		else if (strcmp(optarg, "json") == 0)
 			o->fmt = RP_JSON;
 		else
-			return rp_bad_usage("bad --format '%s': expected text, csv or json", optarg);
+			return td_cli_usage_error("report", "bad --format '%s': expected text, csv or json", optarg);
 		return 0;
 	}
-	return rp_bad_usage("unknown option");
+	return td_cli_usage_error("report", "unknown option");
 }
 
 /* 0 parsed, -1 help printed (exit 0), else the exit status 2. */
@@ -172,7 +161,7 @@ static int rp_parse_args(int argc, char **argv, rp_opts *o)
 	memset(o, 0, sizeof *o);
 	o->fmt = RP_TEXT;
 	if (argc < 2)
-		return rp_bad_usage("missing subcommand: expected deals or positions");
+		return td_cli_usage_error("report", "missing subcommand: expected deals or positions");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		rp_usage(stdout);
 		return -1;
@@ -182,27 +171,27 @@ static int rp_parse_args(int argc, char **argv, rp_opts *o)
 	else if (strcmp(argv[1], "positions") == 0)
 		o->cmd = RP_POSITIONS;
 	else
-		return rp_bad_usage("unknown report '%s': expected deals or positions", argv[1]);
+		return td_cli_usage_error("report", "unknown report '%s': expected deals or positions", argv[1]);
 
 	int opt;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, ":h", rp_long_opts, NULL)) != -1) {
 		if (opt == '?')
-			return rp_bad_usage("unknown option '%s'", argv[optind]);
+			return td_cli_usage_error("report", "unknown option '%s'", argv[optind]);
 		if (opt == ':')
-			return rp_bad_usage("option '%s' needs a value", argv[optind]);
+			return td_cli_usage_error("report", "option '%s' needs a value", argv[optind]);
 		int rc = rp_option(opt, o);
 		if (rc)
 			return rc;
 	}
 	if (optind < argc - 1)
-		return rp_bad_usage("unexpected argument '%s'", argv[optind + 1]);
+		return td_cli_usage_error("report", "unexpected argument '%s'", argv[optind + 1]);
 	if (o->cmd == RP_POSITIONS && (o->from_arg || o->to_arg))
-		return rp_bad_usage("%s: positions are as of the end of the journal; --from and --to select deals",
+		return td_cli_usage_error("report", "%s: positions are as of the end of the journal; --from and --to select deals",
 				    o->from_arg ? "--from" : "--to");
 	if (o->from_arg && o->to_arg && o->from_days > o->to_days)
-		return rp_bad_usage("--from %s is after --to %s", o->from_arg, o->to_arg);
+		return td_cli_usage_error("report", "--from %s is after --to %s", o->from_arg, o->to_arg);
 	return 0;
 }
 
