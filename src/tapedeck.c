@@ -293,7 +293,8 @@ static int run_ui(td_engine *e, const cli *c)
 		snprintf(desk, sizeof(desk), "orders are off: %s", err);
 	td_log_info("%s", desk);
 	td_ui *u = td_ui_new(e, theme, err, sizeof(err));
-	if (u)
+	/* an empty journal has nothing to report: the status bar keeps its room */
+	if (u && (!td_engine_oms(e) || rec.records || rec.tail != TD_JOURNAL_CLEAN))
 		td_ui_note(u, !td_engine_oms(e) || rec.tail != TD_JOURNAL_CLEAN, desk);
 	if (u && td_engine_history_note(e))
 		td_ui_note(u, true, td_engine_history_note(e));   /* last: the one left on the bar */

@@ -292,8 +292,8 @@ jnl="$XDG_STATE_HOME/tapedeck/orders.journal"
 rm -f "$jnl"
 intents() { grep -c '	O	' "$jnl" 2>/dev/null || true; }
 start 160 40 $UTF8 -- --seed 1 --speed 5 --layout trade
-eventually 10 "screen | grep -q 'orders: 0 recovered'"
-ok $? "the order desk opens and says what the journal held" "$(screen | tail -n 1)"
+eventually 10 "screen | grep -q 'Orders: 0 working, 0 in all' && screen | grep -q 'no orders yet: B or S opens a ticket'"
+ok $? "the order desk opens on an empty journal and says how to open a ticket" "$(screen | grep -A2 Orders)"
 keys : b u y Space 1 0 Space S P Y Space m k t Enter
 eventually 5 "screen | grep -q 'BUY 10 SPY  market  DAY' && screen | grep -q 'Enter to arm, Esc to cancel'"
 ok $? ":buy opens a ticket with every risk check and what to press" "$(screen | grep -A24 'BUY ticket')"
