@@ -92,7 +92,7 @@ td_desk *td_desk_open(const td_config *cfg, const td_session *s, const td_regist
 			       .fee = paper_fee, .fee_ctx = d };
 	td_oms_params p = { .reg = reg, .m = m, .capital = (double)cfg->capital,
 			    .journal = cfg->journal[0] ? cfg->journal : NULL, .broker = td_paper_new(m, reg, &pp),
-			    .strict = cfg->confirm_quantity, .dup_window_ms = 2000 };
+			    .strict = cfg->confirm_quantity, .dup_window_ms = 2000, .tz = td_session_tz(s) };
 	td_desk_limits(cfg, &p.limits);
 	if (!p.broker.ops) {
 		td_errf(err, errlen, "out of memory for the paper broker");

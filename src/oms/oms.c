@@ -300,6 +300,8 @@ double td_oms_order_price(const td_oms *o, const td_order_req *r)
 
 static bool duplicate(const td_oms *o, const td_order_req *r, td_ns now)
 {
+	if (o->p.dup_window_ms <= 0)
+		return false;
 	for (size_t i = o->n; i > 0; i--) {
 		const td_order *x = &o->orders[i - 1];
 		if (now - x->created > (td_ns)o->p.dup_window_ms * 1000000)
@@ -323,6 +325,46 @@ static void exposure(const td_oms *o, double *gross, double *day_pnl)
 		*gross += fabs(pos->qty) * px * pos->multiplier;
 		*day_pnl += isfinite(u) ? u : 0;
 	}
+}
+
+/* The local date of t in the exchange's zone, days since 1970-01-01. */
+static int64_t local_day(const td_oms *o, td_ns t)
+{
+	td_ns off = o->p.tz ? (td_ns)td_tz_offset(o->p.tz, t) * TD_NS_PER_SEC : 0;
+	td_ns day = 86400 * TD_NS_PER_SEC, l = t + off;
+	return (int64_t)(l >= 0 ? l / day : -((-l + day - 1) / day));
+}
+
+/* The first day of the 5 business days ending today (weekends skipped; holidays are not modelled). */
+static int64_t five_business_days_from(int64_t today)
+{
+	int64_t d = today;
+	for (int left = 4; left > 0; d--)
+		if (td_weekday(d - 1) != 0 && td_weekday(d - 1) != 6)
+			left--;
+	return d;
+}
+
+/*
+ * Day trades for the PDT check: deals opened and closed on the same local
+ * day within the last 5 business days; and whether r would close a
+ * position opened today (making another).
+ */
+static void day_trades(const td_oms *o, const td_order_req *r, int *count, bool *completes)
+{
+	int64_t today = local_day(o, clock_now(o)), from = five_business_days_from(today);
+	size_t n;
+	const td_deal *d = td_book_deals(o->book, &n);
+	*count = 0;
+	for (size_t i = n; i > 0; i--) {
+		int64_t out = local_day(o, d[i - 1].exit_ns);
+		if (out < from)
+			break;
+		*count += local_day(o, d[i - 1].entry_ns) == out;
+	}
+	const td_position *pos = td_book_position(o->book, r->instr);
+	bool against = pos && pos->qty != 0 && (pos->qty > 0) != (r->side == TD_SIDE_BUY);
+	*completes = against && local_day(o, pos->deal.entry_ns) == today;
 }
 
 static double margin_of(const td_oms *o, const td_order_req *r, double price)
@@ -356,6 +398,7 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
 		.duplicate = duplicate(o, r, clock_now(o)),
 	};
 	c->margin = margin_of(o, r, c->price);
+	day_trades(o, r, &c->day_trades_5d, &c->completes_day_trade);
 	if (r->stop != TD_PX_NONE && r->type != TD_OT_STOP && r->type != TD_OT_STOP_LIMIT)
 		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop));
 }

@@ -43,7 +43,8 @@ typedef struct td_oms_params {
 	const char *journal;       /* path; NULL = the default in the state directory */
 	td_broker broker;          /* owned by the manager from td_oms_open on (freed even when it fails) */
 	bool strict;               /* tickets want the quantity typed again */
-	int dup_window_ms;         /* an identical order within this many ms is a duplicate */
+	int dup_window_ms;         /* an identical order within this many ms is a duplicate; 0 = no check */
+	const td_tz *tz;           /* the exchange's zone: what "the same day" means for day trades; NULL = UTC */
 } td_oms_params;
 
 /* What td_oms_open found in the journal. */

@@ -354,6 +354,64 @@ static void test_with_paper_broker(void **state)
 	unlink(path);
 }
 
+/*
+ * Day trades for the PDT check: with equity under 25,000 (capital 20,000),
+ * three round trips opened and closed today are allowed; a ticket that
+ * would close a fourth fails "pattern day trader".  The market clock is
+ * Monday 2026-11-02 in UTC (the test's zone).
+ */
+static void test_day_trades(void **state)
+{
+	(void)state;
+	td_event lv = { .type = TD_EV_LEVEL, .instr = xyz, .exch_ns = 2600,
+			.u.level = { .px = 10001, .size = 100000, .side = TD_SIDE_SELL } };
+	td_market_apply(m, &lv);
+	lv.u.level = (td_ev_level){ .px = 9999, .size = 100000, .side = TD_SIDE_BUY };
+	td_market_apply(m, &lv);
+	td_event tr = { .type = TD_EV_TRADE, .instr = xyz, .exch_ns = (td_ns)20759 * 86400 * TD_NS_PER_SEC + 3600 * TD_NS_PER_SEC,
+			.u.trade = { .px = 10000, .size = 1 } };
+	td_market_apply(m, &tr);
+	td_paper_params pp = { .max_orders = 16, .max_events = 64, .cash = 20000 };
+	td_oms_params p = { .reg = reg, .m = m, .capital = 20000, .journal = path,
+			    .broker = td_paper_new(m, reg, &pp), .dup_window_ms = 0 };
+	td_risk_limits_default(&p.limits);
+	char err[256], id[64];
+	td_oms_recovery rec;
+	td_oms *o = td_oms_open(&p, &rec, err, sizeof err);
+	assert_non_null(o);
+	td_ticket t;
+	for (int i = 0; i < 7; i++) {
+		td_order_req r = { .instr = xyz, .side = i % 2 ? TD_SIDE_SELL : TD_SIDE_BUY, .qty = 10, .type = TD_OT_MARKET,
+				   .tif = TD_TIF_DAY, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+		assert_int_equal(td_oms_ticket(o, &r, &t, err, sizeof err), 0);
+		const td_risk_check *pdt = NULL;
+		for (size_t k = 0; k < t.nchecks; k++)
+			if (strcmp(t.checks[k].name, "pattern day trader") == 0)
+				pdt = &t.checks[k];
+		assert_non_null(pdt);
+		if (i == 5)   /* closing the third round trip: the allowance is then used up, a warning */
+			assert_int_equal(pdt->status, TD_RISK_WARN);
+		confirm(&t);
+		if (td_oms_send(o, &t, id, sizeof id, err, sizeof err) != 0)
+			fail_msg("order %d: %s", i, err);
+	}
+	/* a long of 10 is open; selling it would be the 4th day trade */
+	td_order_req r = { .instr = xyz, .side = TD_SIDE_SELL, .qty = 10, .type = TD_OT_MARKET, .tif = TD_TIF_DAY,
+			   .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	td_oms_ticket(o, &r, &t, err, sizeof err);
+	assert_int_equal(t.worst, TD_RISK_FAIL);
+	bool found = false;
+	for (size_t k = 0; k < t.nchecks; k++)
+		if (strcmp(t.checks[k].name, "pattern day trader") == 0) {
+			assert_int_equal(t.checks[k].status, TD_RISK_FAIL);
+			assert_non_null(strstr(t.checks[k].detail, "4 day trades in 5 days with this one"));
+			found = true;
+		}
+	assert_true(found);
+	td_oms_close(o);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_risk_again_at_send),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_with_paper_broker),
+		cmocka_unit_test(test_day_trades),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
