@@ -10,7 +10,7 @@ DATADIR   ?= $(PREFIX)/share/tapedeck
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS      := ncursesw inih zlib libcjson
+PKGS      := ncursesw inih zlib libcjson libcurl libnotify
 TEST_PKGS := cmocka
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

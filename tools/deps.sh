@@ -4,8 +4,9 @@
 set -eu
 
 # build: compiler, pkg-config and the libraries (through pkg-config)
-# test:  cmocka (unit tests), tmux (the TUI tests)
-PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcjson-dev libcmocka-dev tmux python3"
+# test:  cmocka (unit tests), tmux (the TUI tests), dbus-daemon (a private
+#        session bus for the desktop-notification tests)
+PKGS="gcc make pkg-config libncurses-dev libinih-dev zlib1g-dev libcjson-dev libcurl4-openssl-dev libnotify-dev libcmocka-dev tmux python3 dbus-daemon"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -17,7 +18,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 		esac
 	done
 else
-	for pc in ncursesw inih zlib libcjson cmocka; do
+	for pc in ncursesw inih zlib libcjson libcurl libnotify cmocka; do
 		pkg-config --exists "$pc" 2>/dev/null || missing="$missing $pc"
 	done
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
