@@ -51,8 +51,9 @@
 	X(EXPIRY_PREV, "prev-expiry", NULL, "options", "show the previous (earlier) expiry")        \
 	X(CHAIN_NEXT, "next-chain", NULL, "options", "show the next underlying with options")       \
 	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta") \
-	X(BUY, "buy", "QTY SYMBOL [TYPE PRICE] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25)") \
-	X(SELL, "sell", "QTY SYMBOL [TYPE PRICE] [TIF]", "orders", "open a sell ticket (:sell 2 SPY mkt)") \
+	X(BUY, "buy", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25 tp 515 sl 510)") \
+	X(SELL, "sell", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a sell ticket (:sell 2 SPY mkt)") \
+	X(MODIFY, "modify", "ID [qty N] [lmt P] [stp P]", "orders", "open a ticket changing a working order") \
 	X(TICKET_BUY, "ticket-buy", NULL, "orders", "open a buy ticket here: ladder price, chain contract, or market") \
 	X(TICKET_SELL, "ticket-sell", NULL, "orders", "open a sell ticket here: ladder price, chain contract, or market") \
 	X(KILL, "kill", NULL, "orders", "kill switch: halt all new orders at once, no confirmation") \

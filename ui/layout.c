@@ -17,7 +17,7 @@ static const td_layout_def layouts[] = {
 	{ "chart", "v(watchlist=6,h(chart:3,tape:1))", "a large chart with the tape" },
 	{ "wide", "h(v(watchlist=6,ladder):5,v(book:1,tape:2):4)", "watchlist over the ladder; book over tape" },
 	{ "tape", "v(watchlist=6,tape)", "watchlist and a tall tape" },
-	{ "trade", "v(watchlist=5,h(ladder:3,v(positions:1,orders:1,deals:1):5))", "the ladder with positions, orders and deals" },
+	{ "trade", "v(watchlist=5,h(ladder:3,v(positions:1,orders:1,fills:1,deals:1):5))", "the ladder with positions, orders, fills and deals" },
 	{ "options", "v(watchlist=5,h(chain:3,exposure:1):3,scan:2)", "the option chain heatmap, dealer exposure and the scanner" },
 };
 

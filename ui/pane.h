@@ -75,6 +75,7 @@ extern const td_pane_ops td_pane_scan;
 extern const td_pane_ops td_pane_orders;
 extern const td_pane_ops td_pane_positions;
 extern const td_pane_ops td_pane_deals;
+extern const td_pane_ops td_pane_fills;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

@@ -1,7 +1,8 @@
 /*
  * Deals (round trips), newest first: instrument, side, entry and exit
- * quantity, price and time, gross P&L, charges, net P&L, net %, and how
- * the deal closed; the day's totals in the title.
+ * quantity, price and time, gross P&L, charges, net P&L, net %, how the
+ * deal closed and the source (or strategy) of the order that opened it;
+ * the day's totals in the title.
  */
 #include <stdio.h>
 
@@ -14,9 +15,10 @@ static void deal_line(const td_view *v, const td_deal *d, char *buf, size_t n)
 	const td_tz *tz = td_session_tz(v->session);
 	td_time_fmt_hms(tz, d->entry_ns, t_in);
 	td_time_fmt_hms(tz, d->exit_ns, t_out);
-	snprintf(buf, n, "%-20.20s %-5s %6.0f %10.2f %s  %6.0f %10.2f %s %+10.2f %8.2f %+10.2f %+7.2f%% %s",
+	snprintf(buf, n, "%-20.20s %-5s %6.0f %10.2f %s  %6.0f %10.2f %s %+10.2f %8.2f %+10.2f %+7.2f%% %-9s %s",
 		 td_view_symbol(v, d->instr), d->side > 0 ? "long" : "short", d->entry_qty, d->entry_px, t_in, d->exit_qty,
-		 d->exit_px, t_out, d->gross, d->charges, d->net, d->net_pct, td_close_reason_name(d->closed_by));
+		 d->exit_px, t_out, d->gross, d->charges, d->net, d->net_pct, td_close_reason_name(d->closed_by),
+		 d->source[0] ? d->source : "manual");
 }
 
 static void deals_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
@@ -27,8 +29,9 @@ static void deals_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 		return;
 	}
 	char buf[256];
-	snprintf(buf, sizeof buf, "%-20s %-5s %6s %10s %-8s  %6s %10s %-8s %10s %8s %10s %8s %s", "instrument", "side",
-		 "in", "price", "time", "out", "price", "time", "gross", "charges", "net", "net %", "closed by");
+	snprintf(buf, sizeof buf, "%-20s %-5s %6s %10s %-8s  %6s %10s %-8s %10s %8s %10s %8s %-9s %s", "instrument",
+		 "side", "in", "price", "time", "out", "price", "time", "gross", "charges", "net", "net %", "closed by",
+		 "source");
 	td_draw_text(win, 1, 1, w, TD_ROLE_HEADER, buf);
 	size_t n;
 	const td_deal *d = td_book_deals(td_oms_book(v->oms), &n);

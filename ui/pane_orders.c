@@ -1,6 +1,6 @@
 /*
  * Orders, newest first: id, instrument, side, quantity, type and price,
- * state, filled quantity at its average price, and why it was refused or
+ * what it is to a bracket (target, stop, exit), state, filled quantity at its average price, and why it was refused or
  * expired.  Working orders are drawn in the normal role, final ones dim.
  */
 #include <math.h>
@@ -16,9 +16,10 @@ static void order_line(const td_view *v, const td_order *o, char *buf, size_t n)
 	td_view_price(v, o->req.instr, p, px, sizeof px);
 	if (o->filled)
 		td_view_price(v, o->req.instr, (td_ticks)llround(td_order_avg_px(o)), avg, sizeof avg);
-	snprintf(buf, n, "%-16s %-20.20s %-4s %6lld %-10.10s %9s %-16.16s %6lld @ %-9s %s", o->id,
+	snprintf(buf, n, "%-16s %-20.20s %-4s %6lld %-10.10s %9s %-6s %-16.16s %6lld @ %-9s %s", o->id,
 		 td_view_symbol(v, o->req.instr), o->req.side == TD_SIDE_BUY ? "BUY" : "SELL", (long long)o->req.qty,
-		 td_order_type_name(o->req.type), px, td_order_state_name(o->state), (long long)o->filled, avg, o->why);
+		 td_order_type_name(o->req.type), px, td_order_role_name(o->role), td_order_state_name(o->state),
+		 (long long)o->filled, avg, o->why);
 }
 
 static void orders_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
@@ -29,8 +30,8 @@ static void orders_draw(void *st, const td_view *v, WINDOW *win, int h, int w)
 		return;
 	}
 	char buf[256];
-	snprintf(buf, sizeof buf, "%-16s %-20s %-4s %6s %-10s %9s %-16s %18s %s", "id", "instrument", "side", "qty", "type",
-		 "price", "state", "filled @ avg", "why");
+	snprintf(buf, sizeof buf, "%-16s %-20s %-4s %6s %-10s %9s %-6s %-16s %18s %s", "id", "instrument", "side", "qty",
+		 "type", "price", "link", "state", "filled @ avg", "why");
 	td_draw_text(win, 1, 1, w, TD_ROLE_HEADER, buf);
 	size_t n;
 	const td_order *all = td_oms_orders(v->oms, &n);

@@ -39,9 +39,30 @@ static void line(WINDOW *w, int y, int width, td_role role, const char *text)
 	td_draw_text(w, y, 2, width - 4, role, text);
 }
 
+/* "then target 515.00 and stop 510.00 ..." for a bracket; "" otherwise. */
+static void bracket_text(const td_ticket *t, const td_view *v, char *buf, size_t n)
+{
+	char tp[32] = "", sl[32] = "";
+	const td_order_req *r = &t->req;
+	buf[0] = '\0';
+	if (r->take_profit)
+		td_view_price(v, r->instr, r->take_profit, tp, sizeof tp);
+	if (r->stop_loss)
+		td_view_price(v, r->instr, r->stop_loss, sl, sizeof sl);
+	if (r->take_profit && r->stop_loss)
+		snprintf(buf, n, "then, for every unit filled: target %s and stop %s, one cancels the other", tp, sl);
+	else if (r->take_profit || r->stop_loss)
+		snprintf(buf, n, "then, for every unit filled: %s %s", r->take_profit ? "target" : "stop",
+			 r->take_profit ? tp : sl);
+}
+
 void td_ticket_draw(const td_ticket *t, const td_ticket_costs *c, const td_view *v)
 {
-	int h = (int)t->nchecks + 8, w = COLS - 4 > 86 ? 86 : COLS - 4;
+	char extra[2][200];
+	bracket_text(t, v, extra[0], sizeof extra[0]);
+	snprintf(extra[1], sizeof extra[1], "%s", c->note);
+	int nextra = (extra[0][0] != '\0') + (extra[1][0] != '\0');
+	int h = (int)t->nchecks + 8 + nextra, w = COLS - 4 > 86 ? 86 : COLS - 4;
 	if (h > LINES - 1)
 		h = LINES - 1;
 	if (h < 6 || w < 30)
@@ -51,7 +72,7 @@ void td_ticket_draw(const td_ticket *t, const td_ticket_costs *c, const td_view 
 		return;
 	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
 	werase(win);
-	td_draw_frame(win, t->req.side == TD_SIDE_BUY ? "BUY ticket" : "SELL ticket", 1);
+	td_draw_frame(win, t->replaces[0] ? "MODIFY ticket" : t->req.side == TD_SIDE_BUY ? "BUY ticket" : "SELL ticket", 1);
 	char buf[200], px[96];
 	prices_text(t, v, px, sizeof px);
 	snprintf(buf, sizeof buf, "%s %lld %s  %s  %s", t->req.side == TD_SIDE_BUY ? "BUY" : "SELL", (long long)t->req.qty,
@@ -61,7 +82,11 @@ void td_ticket_draw(const td_ticket *t, const td_ticket_costs *c, const td_view 
 	snprintf(buf, sizeof buf, "value %.2f at %.2f  fees %.2f (estimate)  position %+.0f -> %+.0f", c->value, c->price,
 		 c->fees, c->position, after);
 	line(win, 2, w, TD_ROLE_NORMAL, buf);
-	int y = 4;
+	int y = 3;
+	for (int i = 0; i < 2; i++)
+		if (extra[i][0])
+			line(win, y++, w, TD_ROLE_NOTE, extra[i]);
+	y++;
 	for (size_t i = 0; i < t->nchecks && y < h - 2; i++, y++) {
 		snprintf(buf, sizeof buf, "%-4s %-19s %s", td_risk_status_name(t->checks[i].status), t->checks[i].name,
 			 t->checks[i].detail);

@@ -11,6 +11,7 @@ typedef struct td_ticket_costs {
 	double value;          /* quantity x price x multiplier */
 	double fees;           /* estimated; NaN unknown */
 	double position;       /* units now */
+	char note[128];        /* how the quantity was sized, or what a modify changes; "" */
 } td_ticket_costs;
 
 /* Draw the ticket centred on the screen. */

@@ -33,7 +33,7 @@ static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
 	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,      &td_pane_orders,
-	&td_pane_positions, &td_pane_deals,
+	&td_pane_positions, &td_pane_deals,     &td_pane_fills,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
@@ -203,19 +203,18 @@ static int set_option(td_ui *u, const char *arg)
 	return 0;
 }
 
-/* Open a ticket for req: its risk checks and costs as of now. */
-static int open_ticket(td_ui *u, const td_order_req *req)
+/* The order manager, or NULL with the reason on the status bar. */
+static td_oms *desk_oms(td_ui *u)
 {
 	td_oms *oms = td_engine_oms(u->engine);
-	char err[256];
-	if (!oms) {
+	if (!oms)
 		message(u, true, "orders are off: %s", td_engine_desk_note(u->engine));
-		return -1;
-	}
-	if (td_oms_ticket(oms, req, &u->ticket, err, sizeof err) < 0) {
-		message(u, true, "%s", err);
-		return -1;
-	}
+	return oms;
+}
+
+/* What the ticket shows beside its checks: value, fees, the position now, and a note. */
+static void ticket_costs(td_ui *u, td_oms *oms, const td_order_req *req, const char *note)
+{
 	const td_instrument *ins = td_registry_get(td_market_registry(u->view.market), req->instr);
 	const td_position *pos = td_book_position(td_oms_book(oms), req->instr);
 	double price = td_oms_order_price(oms, req);
@@ -223,22 +222,74 @@ static int open_ticket(td_ui *u, const td_order_req *req)
 		.price = price, .value = (double)req->qty * price * (double)(ins && ins->multiplier > 0 ? ins->multiplier : 1),
 		.fees = td_desk_fee_estimate(td_engine_desk(u->engine), req, price), .position = pos ? pos->qty : 0,
 	};
+	td_strlcpy(u->costs.note, note, sizeof u->costs.note);
 	u->ticket_open = true;
 	u->dirty = true;
+}
+
+/* Open a ticket for req: its risk checks and costs as of now. */
+static int open_ticket(td_ui *u, const td_order_req *req, const char *note)
+{
+	td_oms *oms = desk_oms(u);
+	char err[256];
+	if (!oms)
+		return -1;
+	if (td_oms_ticket(oms, req, &u->ticket, err, sizeof err) < 0) {
+		message(u, true, "%s", err);
+		return -1;
+	}
+	ticket_costs(u, oms, req, note);
 	return 0;
 }
 
-/* :buy / :sell QTY SYMBOL [TYPE PRICE...] [TIF] */
+/* :buy / :sell QTY|risk AMOUNT SYMBOL [TYPE PRICE...] [tp P] [sl P] [TIF] */
 static int typed_order(td_ui *u, td_cmd cmd, const char *arg)
 {
-	char line[PROMPT_MAX + 8], err[200];
+	char line[PROMPT_MAX + 8], err[200], note[128] = "";
 	snprintf(line, sizeof line, "%s %s", cmd == TD_CMD_BUY ? "buy" : "sell", arg);
 	td_order_req req;
-	if (td_order_parse(line, td_market_registry(u->view.market), &req, err, sizeof err) < 0) {
+	td_order_sizing sz;
+	if (td_order_parse(line, td_market_registry(u->view.market), &req, &sz, err, sizeof err) < 0) {
 		message(u, true, ":%s: %s", line, err);
 		return -1;
 	}
-	return open_ticket(u, &req);
+	td_oms *oms = desk_oms(u);
+	if (!oms)
+		return -1;
+	if (sz.set && td_oms_size(oms, &req, &sz, note, sizeof note, err, sizeof err) < 0) {
+		message(u, true, ":%s: %s", line, err);
+		return -1;
+	}
+	return open_ticket(u, &req, note);
+}
+
+/* :modify ID [qty N] [lmt P] [stp P]: a ticket for the changed order, confirmed like any other. */
+static int typed_modify(td_ui *u, const char *arg)
+{
+	char id[TD_ORDER_ID_MAX], err[200], note[128];
+	int used = 0;
+	td_oms *oms = desk_oms(u);
+	if (!oms)
+		return -1;
+	if (sscanf(arg, "%31s %n", id, &used) != 1) {
+		message(u, true, ":modify: expected ID [qty N] [lmt P] [stp P]");
+		return -1;
+	}
+	const td_order *o = td_oms_find(oms, id);
+	const td_instrument *ins = o ? td_registry_get(td_market_registry(u->view.market), o->req.instr) : NULL;
+	int64_t qty;
+	td_ticks lmt, stp;
+	if (!ins)
+		snprintf(err, sizeof err, "no order %s", id);
+	if (!ins || td_modify_parse(arg + used, ins, &qty, &lmt, &stp, err, sizeof err) < 0 ||
+	    td_oms_modify_ticket(oms, id, qty, lmt, stp, &u->ticket, err, sizeof err) < 0) {
+		message(u, true, ":modify %s: %s", arg, err);
+		return -1;
+	}
+	snprintf(note, sizeof note, "modifies %s: quantity %lld -> %lld", id, (long long)o->req.qty,
+		 (long long)u->ticket.req.qty);
+	ticket_costs(u, oms, &u->ticket.req, note);
+	return 0;
 }
 
 /*
@@ -261,7 +312,7 @@ static void pane_ticket(td_ui *u, td_side side)
 		req.limit = q ? (side == TD_SIDE_BUY ? q->ask : q->bid) : TD_PX_NONE;
 		req.type = req.limit != TD_PX_NONE ? TD_OT_LIMIT : TD_OT_MARKET;
 	}
-	open_ticket(u, &req);
+	open_ticket(u, &req, "");
 }
 
 /* A key while the ticket is open: the ticket's confirmation sequence decides. */
@@ -396,6 +447,8 @@ static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 	case TD_CMD_BUY:
 	case TD_CMD_SELL:
 		return typed_order(u, cmd, arg);
+	case TD_CMD_MODIFY:
+		return typed_modify(u, arg);
 	default:
 		return 0;
 	}
@@ -425,7 +478,8 @@ static void run_global(td_ui *u, td_cmd cmd)
 	case TD_CMD_FLATTEN:
 		order_command(u, cmd);
 		break;
-	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: case TD_CMD_BUY: case TD_CMD_SELL: {
+	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: case TD_CMD_BUY: case TD_CMD_SELL:
+	case TD_CMD_MODIFY: {
 		const td_cmd_info *ci = td_cmd_info_get(cmd);
 		message(u, true, "'%s' needs an argument: :%s %s", ci->name, ci->name, ci->arg);
 		break;

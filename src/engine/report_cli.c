@@ -491,11 +491,11 @@ static void rp_price(rp_cell *c, double v, const td_instrument *ins)
 	c->scale = ins ? ins->px.scale : 2;
 }
 
-/* A deal's row.  Every fill comes from a ticket (no strategy tags orders yet): the source is "manual". */
+/* A deal's row; its source is the strategy or source of the order that opened it ("manual" from a ticket). */
 static void rp_deal_row(const rp_ctx *x, const td_deal *d, rp_cell *c)
 {
 	const td_instrument *ins = td_registry_get(x->reg, d->instr);
-	rp_str(&c[D_SOURCE], "manual");
+	rp_str(&c[D_SOURCE], d->source[0] ? d->source : "manual");
 	rp_str(&c[D_SYMBOL], ins ? ins->symbol : "?");
 	rp_str(&c[D_SIDE], d->side > 0 ? "long" : "short");
 	c[D_EQTY].v = d->entry_qty;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "oms/bracket.h"
 
 #define MAX_EVENTS 64
 
@@ -18,6 +19,8 @@ struct td_oms {
 	td_book *book;
 	td_order *orders;
 	size_t n, cap;
+	td_oms_fill *fills;        /* every fill, oldest first (the fills pane) */
+	size_t nfills, fills_cap;
 	bool halted;
 	double day_high;           /* the day's high-water mark of equity */
 	char refusal[TD_JOURNAL_MSG_MAX];
@@ -100,34 +103,75 @@ static double to_price(const td_oms *o, uint32_t instr, td_ticks t)
 	return ins && t != TD_PX_NONE ? td_px_to_double(ins->px, t) : NAN;
 }
 
-/* Apply an order event; fills also move the positions.  0, or -1 with err. */
-static int apply(td_oms *o, td_order *ord, td_order_event ev, int64_t qty, td_ticks px, double fee, const char *why,
-		 td_ns t, char *err, size_t errlen)
+/* An order event as the journal keeps it. */
+typedef struct oev {
+	td_order_event ev;
+	int64_t qty;           /* FILL: units; REPLACE: the new total */
+	td_ticks px;           /* FILL: price; REPLACE: the new limit or TD_PX_NONE */
+	td_ticks stop;         /* REPLACE: the new stop or TD_PX_NONE */
+	double fee;
+	const char *why;
+	td_ns t;
+} oev;
+
+static const td_close_reason close_reason[TD_OR_COUNT] = {
+	[TD_OR_ALONE] = TD_CLOSE_MANUAL, [TD_OR_TARGET] = TD_CLOSE_TARGET,
+	[TD_OR_STOP] = TD_CLOSE_STOP,    [TD_OR_EXIT] = TD_CLOSE_RULE,
+};
+
+static void log_fill(td_oms *o, const td_order *ord, const oev *e)
 {
-	if (td_order_apply(ord, ev, qty, px, why, t, err, errlen) < 0)
-		return -1;
-	if (ev == TD_OEV_FILL && ord->req.instr != TD_NO_ID)
-		td_book_fill(o->book, ord->req.instr, ord->req.side, (double)qty, to_price(o, ord->req.instr, px), fee,
-			     multiplier(o, ord->req.instr), t, TD_CLOSE_MANUAL);
+	if (o->nfills == o->fills_cap) {
+		size_t cap = o->fills_cap ? 2 * o->fills_cap : 64;
+		td_oms_fill *n = realloc(o->fills, cap * sizeof(*n));
+		if (!n)
+			return;
+		o->fills = n;
+		o->fills_cap = cap;
+	}
+	td_oms_fill *f = &o->fills[o->nfills++];
+	*f = (td_oms_fill){ .t = e->t, .instr = ord->req.instr, .side = ord->req.side, .qty = e->qty, .px = e->px,
+			    .fee = e->fee, .role = ord->role };
+	td_strlcpy(f->id, ord->id, sizeof f->id);
+}
+
+/* Apply an order event; fills also move the positions.  0, or -1 with err. */
+static int apply(td_oms *o, td_order *ord, const oev *e, char *err, size_t errlen)
+{
+	int rc = e->ev == TD_OEV_REPLACE ? td_order_replace(ord, e->qty, e->px, e->stop, e->t, err, errlen)
+					 : td_order_apply(ord, e->ev, e->qty, e->px, e->why, e->t, err, errlen);
+	if (rc < 0 || e->ev != TD_OEV_FILL || ord->req.instr == TD_NO_ID)
+		return rc;
+	td_book_fill(o->book, ord->req.instr, ord->req.side, (double)e->qty, to_price(o, ord->req.instr, e->px), e->fee,
+		     multiplier(o, ord->req.instr), e->t, close_reason[ord->role]);
+	td_book_tag(o->book, ord->req.instr, ord->req.source);
+	log_fill(o, ord, e);
 	return 0;
 }
 
 /* Journal an order event, then apply it.  0, or -1 with err (nothing applied). */
-static int record_event(td_oms *o, td_order *ord, td_order_event ev, int64_t qty, td_ticks px, double fee,
-			const char *why, td_ns t, char *err, size_t errlen)
+static int record(td_oms *o, td_order *ord, const oev *e, char *err, size_t errlen)
 {
 	char payload[TD_JOURNAL_PAYLOAD_MAX], clean[96];
-	td_text_sanitize(clean, sizeof clean, why ? why : "");
+	td_text_sanitize(clean, sizeof clean, e->why ? e->why : "");
 	for (char *c = clean; *c; c++)
 		if (*c == '\t')
 			*c = ' ';
-	snprintf(payload, sizeof payload, "id=%s\tev=%d\tqty=%lld\tpx=%lld\tfee=%.17g\twhy=%s", ord->id, (int)ev,
-		 (long long)qty, (long long)px, fee, clean);
-	if (td_journal_append(o->j, 'E', t, payload, NULL, err, errlen) < 0) {
+	snprintf(payload, sizeof payload, "id=%s\tev=%d\tqty=%lld\tpx=%lld\tstp=%lld\tfee=%.17g\twhy=%s", ord->id,
+		 (int)e->ev, (long long)e->qty, (long long)e->px, (long long)e->stop, e->fee, clean);
+	if (td_journal_append(o->j, 'E', e->t, payload, NULL, err, errlen) < 0) {
 		td_strlcpy(o->refusal, err, sizeof o->refusal);
 		return -1;
 	}
-	return apply(o, ord, ev, qty, px, fee, why, t, err, errlen);
+	return apply(o, ord, e, err, errlen);
+}
+
+/* record() for an event without quantity or prices. */
+static int record_event(td_oms *o, td_order *ord, td_order_event ev, const char *why, td_ns t, char *err,
+			size_t errlen)
+{
+	oev e = { .ev = ev, .px = TD_PX_NONE, .stop = TD_PX_NONE, .why = why, .t = t };
+	return record(o, ord, &e, err, errlen);
 }
 
 static td_ns clock_now(const td_oms *o)
@@ -147,12 +191,18 @@ static int replay_order(td_oms *o, const td_journal_rec *r, char *why, size_t n)
 		.qty = field_i64(r->payload, "qty", 0), .type = (td_order_type)field_i64(r->payload, "type", 0),
 		.tif = (td_tif)field_i64(r->payload, "tif", 0), .limit = field_i64(r->payload, "lmt", TD_PX_NONE),
 		.stop = field_i64(r->payload, "stp", TD_PX_NONE), .trail = field_i64(r->payload, "trail", 0),
-		.group = (uint64_t)field_i64(r->payload, "group", 0),
+		.take_profit = field_i64(r->payload, "tp", 0), .stop_loss = field_i64(r->payload, "sl", 0),
 	};
+	field(r->payload, "src", q.source, sizeof q.source);
+	td_order_role role = (td_order_role)field_i64(r->payload, "role", TD_OR_ALONE);
+	if ((unsigned)role >= TD_OR_COUNT)
+		return td_errf(why, n, "order '%s' has an unknown role %d", id, (int)role);
 	td_order *ord = add_order(o);
 	if (!ord)
 		return td_errf(why, n, "out of memory");
 	td_order_init(ord, id, &q, r->ts);
+	ord->role = role;
+	field(r->payload, "parent", ord->parent, sizeof ord->parent);
 	if (q.instr == TD_NO_ID)
 		o->rec->unknown++;
 	return 0;
@@ -165,8 +215,10 @@ static int replay_event(td_oms *o, const td_journal_rec *r, char *why, size_t n)
 	if (!ord)
 		return td_errf(why, n, "an event for order '%s', which the journal never opened", id);
 	field(r->payload, "why", text, sizeof text);
-	return apply(o, ord, (td_order_event)field_i64(r->payload, "ev", -1), field_i64(r->payload, "qty", 0),
-		     field_i64(r->payload, "px", TD_PX_NONE), field_dbl(r->payload, "fee"), text, r->ts, why, n);
+	oev e = { .ev = (td_order_event)field_i64(r->payload, "ev", -1), .qty = field_i64(r->payload, "qty", 0),
+		  .px = field_i64(r->payload, "px", TD_PX_NONE), .stop = field_i64(r->payload, "stp", TD_PX_NONE),
+		  .fee = field_dbl(r->payload, "fee"), .why = text, .t = r->ts };
+	return apply(o, ord, &e, why, n);
 }
 
 static int replay(const td_journal_rec *r, void *user, char *why, size_t n)
@@ -176,6 +228,7 @@ static int replay(const td_journal_rec *r, void *user, char *why, size_t n)
 	case 'O': return replay_order(o, r, why, n);
 	case 'E': return replay_event(o, r, why, n);
 	case 'K': o->halted = strcmp(r->payload, "halt") == 0; return 0;
+	case 'M': return 0;   /* a modify asked for: its effect is the REPLACE event that follows, if any */
 	}
 	return td_errf(why, n, "unknown record kind '%c'", r->kind);
 }
@@ -191,12 +244,12 @@ static void close_orphans(td_oms *o)
 			continue;
 		const char *why = "not working after a restart";
 		if (ord->state == TD_ORD_NEW)
-			record_event(o, ord, TD_OEV_RISK_FAIL, 0, 0, 0, "never sent: tapedeck stopped first", t, err, sizeof err);
+			record_event(o, ord, TD_OEV_RISK_FAIL, "never sent: tapedeck stopped first", t, err, sizeof err);
 		else if (ord->state == TD_ORD_PENDING)
-			record_event(o, ord, TD_OEV_REJECT, 0, 0, 0, why, t, err, sizeof err);
-		else if (record_event(o, ord, TD_OEV_CANCEL_REQ, 0, 0, 0, why, t, err, sizeof err) == 0 ||
+			record_event(o, ord, TD_OEV_REJECT, why, t, err, sizeof err);
+		else if (record_event(o, ord, TD_OEV_CANCEL_REQ, why, t, err, sizeof err) == 0 ||
 			 ord->state == TD_ORD_CANCEL_PENDING)
-			record_event(o, ord, TD_OEV_CANCELLED, 0, 0, 0, why, t, err, sizeof err);
+			record_event(o, ord, TD_OEV_CANCELLED, why, t, err, sizeof err);
 		o->rec->cancelled++;
 	}
 }
@@ -261,6 +314,7 @@ void td_oms_close(td_oms *o)
 	td_journal_close(o->j);
 	td_book_free(o->book);
 	free(o->orders);
+	free(o->fills);
 	free(o);
 }
 
@@ -377,7 +431,8 @@ static double margin_of(const td_oms *o, const td_order_req *r, double price)
 			      strike);
 }
 
-static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
+/* The checks' view of req now; replacing names the working order a modify would change ("" for a new order). */
+static void risk_ctx(const td_oms *o, const td_order_req *r, const char *replacing, td_risk_ctx *c)
 {
 	const td_position *pos = td_book_position(o->book, r->instr);
 	td_broker_account acct = { .cash = o->p.capital, .buying_power = o->p.capital };
@@ -385,7 +440,7 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
 		o->p.broker.ops->account(o->p.broker.impl, &acct);
 	size_t working = 0;
 	for (size_t i = 0; i < o->n; i++)
-		working += !td_order_final(o->orders[i].state);
+		working += !td_order_final(o->orders[i].state) && strcmp(o->orders[i].id, replacing) != 0;
 	double gross, day_pnl;
 	exposure(o, &gross, &day_pnl);
 	double equity = td_oms_equity(o);
@@ -395,15 +450,28 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, td_risk_ctx *c)
 		.equity = equity, .day_high_equity = fmax(o->day_high, equity), .day_pnl = day_pnl,
 		.consecutive_losses = td_book_losing_streak(o->book), .stop_distance = NAN,
 		.buying_power = acct.buying_power, .phase = td_market_stats_get(o->p.m)->phase, .halted = o->halted,
-		.duplicate = duplicate(o, r, clock_now(o)),
+		.duplicate = !replacing[0] && duplicate(o, r, clock_now(o)),
 	};
 	c->margin = margin_of(o, r, c->price);
 	day_trades(o, r, &c->day_trades_5d, &c->completes_day_trade);
-	if (r->stop != TD_PX_NONE && r->type != TD_OT_STOP && r->type != TD_OT_STOP_LIMIT)
+	if (r->stop_loss > 0)
+		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop_loss));
+	else if (r->stop != TD_PX_NONE && r->type != TD_OT_STOP && r->type != TD_OT_STOP_LIMIT)
 		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop));
 }
 
 /* ---- trading ------------------------------------------------------------------ */
+
+static void run_checks(td_oms *o, const td_order_req *req, const char *replacing, td_ticket *t)
+{
+	td_risk_ctx c;
+	risk_ctx(o, req, replacing, &c);
+	td_risk_check checks[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
+	td_ticket_init(t, req, checks, n, worst, o->p.strict);
+	td_strlcpy(t->replaces, replacing, sizeof t->replaces);
+}
 
 int td_oms_ticket(td_oms *o, const td_order_req *req, td_ticket *t, char *err, size_t errlen)
 {
@@ -411,28 +479,98 @@ int td_oms_ticket(td_oms *o, const td_order_req *req, td_ticket *t, char *err, s
 		return -1;
 	if (!td_registry_get(o->p.reg, req->instr))
 		return td_errf(err, errlen, "unknown instrument");
-	td_risk_ctx c;
-	risk_ctx(o, req, &c);
-	td_risk_check checks[TD_RISK_MAX_CHECKS];
-	td_risk_status worst;
-	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
-	td_ticket_init(t, req, checks, n, worst, o->p.strict);
+	run_checks(o, req, "", t);
+	return 0;
+}
+
+int td_oms_size(const td_oms *o, td_order_req *req, const td_order_sizing *sz, char *note, size_t notelen,
+		char *err, size_t errlen)
+{
+	double px = td_oms_order_price(o, req), sl = to_price(o, req->instr, req->stop_loss);
+	double mult = multiplier(o, req->instr), money = sz->pct ? o->p.capital * sz->amount / 100 : sz->amount;
+	if (!isfinite(px) || !isfinite(sl))
+		return td_errf(err, errlen, "no price to size from: no quote or trade yet");
+	double dist = (px - sl) * (req->side == TD_SIDE_BUY ? 1 : -1);
+	if (!(dist > 0))
+		return td_errf(err, errlen, "the stop-loss %.2f is not %s the price %.2f", sl,
+			       req->side == TD_SIDE_BUY ? "below" : "above", px);
+	double qty = floor(money / (dist * mult) + 1e-9);
+	if (qty < 1)
+		return td_errf(err, errlen, "risking %.2f with %.2f a unit at risk buys less than one unit", money,
+			       dist * mult);
+	req->qty = (int64_t)fmin(qty, 1e12);
+	if (sz->pct)
+		snprintf(note, notelen, "sized: %g%% of %.2f = %.2f at risk / %.2f a unit (%.2f to %.2f x %g) = %lld",
+			 sz->amount, o->p.capital, money, dist * mult, px, sl, mult, (long long)req->qty);
+	else
+		snprintf(note, notelen, "sized: %.2f at risk / %.2f a unit (%.2f to %.2f x %g) = %lld", money, dist * mult,
+			 px, sl, mult, (long long)req->qty);
+	return 0;
+}
+
+/* A working order the trader may change: not final, not on its way out, not a bracket's child (the bracket sizes those). */
+static td_order *modifiable(td_oms *o, const char *id, char *err, size_t errlen)
+{
+	td_order *ord = find(o, id);
+	if (!ord) {
+		td_errf(err, errlen, "no order %s", id);
+		return NULL;
+	}
+	if (ord->state != TD_ORD_ACCEPTED && ord->state != TD_ORD_PARTIAL) {
+		td_errf(err, errlen, "order %s is %s: only a working order can be modified", id,
+			td_order_state_name(ord->state));
+		return NULL;
+	}
+	if (ord->role == TD_OR_TARGET || ord->role == TD_OR_STOP) {
+		td_errf(err, errlen, "order %s is a bracket's %s: its quantity follows the entry", id,
+			td_order_role_name(ord->role));
+		return NULL;
+	}
+	return ord;
+}
+
+int td_oms_modify_ticket(td_oms *o, const char *id, int64_t qty, td_ticks limit, td_ticks stop, td_ticket *t,
+			 char *err, size_t errlen)
+{
+	const td_order *ord = modifiable(o, id, err, errlen);
+	if (!ord)
+		return -1;
+	td_order_req req = ord->req;
+	if (qty > 0)
+		req.qty = qty;
+	if (limit != TD_PX_NONE)
+		req.limit = limit;
+	if (stop != TD_PX_NONE)
+		req.stop = stop;
+	if (req.qty <= ord->filled)
+		return td_errf(err, errlen, "a quantity of %lld is not above the %lld already filled", (long long)req.qty,
+			       (long long)ord->filled);
+	if (td_order_req_check(&req, err, errlen) < 0)
+		return -1;
+	run_checks(o, &req, ord->id, t);
 	return 0;
 }
 
 /* Journal the intent of a new order; the order exists from here on. */
-static td_order *journal_intent(td_oms *o, const td_order_req *r, char *err, size_t errlen)
+static td_order *journal_intent(td_oms *o, const td_order_req *r, td_order_role role, const char *parent, char *err,
+				size_t errlen)
 {
-	char id[TD_ORDER_ID_MAX], payload[TD_JOURNAL_PAYLOAD_MAX];
+	char id[TD_ORDER_ID_MAX], payload[TD_JOURNAL_PAYLOAD_MAX], src[TD_ORDER_SOURCE_MAX];
 	const td_instrument *ins = td_registry_get(o->p.reg, r->instr);
 	if (td_journal_next_id(o->j, id, sizeof id) < 0) {
 		td_errf(err, errlen, "no order id");
 		return NULL;
 	}
+	td_text_sanitize(src, sizeof src, r->source[0] ? r->source : "manual");
+	for (char *c = src; *c; c++)
+		if (*c == '\t' || *c == ' ')
+			*c = '_';
 	snprintf(payload, sizeof payload,
-		 "id=%s\tsym=%s\tside=%d\tqty=%lld\ttype=%d\ttif=%d\tlmt=%lld\tstp=%lld\ttrail=%lld\tgroup=%llu", id,
-		 ins->symbol, (int)r->side, (long long)r->qty, (int)r->type, (int)r->tif, (long long)r->limit,
-		 (long long)r->stop, (long long)r->trail, (unsigned long long)r->group);
+		 "id=%s\tsym=%s\tside=%d\tqty=%lld\ttype=%d\ttif=%d\tlmt=%lld\tstp=%lld\ttrail=%lld\ttp=%lld\tsl=%lld"
+		 "\trole=%d\tparent=%s\tsrc=%s",
+		 id, ins->symbol, (int)r->side, (long long)r->qty, (int)r->type, (int)r->tif, (long long)r->limit,
+		 (long long)r->stop, (long long)r->trail, (long long)r->take_profit, (long long)r->stop_loss, (int)role,
+		 parent, src);
 	td_order *ord = add_order(o);
 	if (!ord) {
 		td_errf(err, errlen, "out of memory");
@@ -444,6 +582,9 @@ static td_order *journal_intent(td_oms *o, const td_order_req *r, char *err, siz
 		return NULL;
 	}
 	td_order_init(ord, id, r, clock_now(o));
+	td_strlcpy(ord->req.source, src, sizeof ord->req.source);
+	ord->role = role;
+	td_strlcpy(ord->parent, parent, sizeof ord->parent);
 	return ord;
 }
 
@@ -458,6 +599,65 @@ static void first_failure(const td_risk_check *c, size_t n, char *why, size_t wh
 	td_strlcpy(why, "risk check failed", whylen);
 }
 
+/* The checks again, at the moment of sending: 0 when they pass, else -1 with the first failure in why. */
+static int recheck(td_oms *o, const td_order_req *req, const char *replacing, char *why, size_t whylen)
+{
+	td_risk_ctx c;
+	risk_ctx(o, req, replacing, &c);
+	c.duplicate = false;   /* the intent just journalled is this order, not a twin */
+	if (td_risk_verdict(&o->p.limits, &c) != TD_RISK_FAIL)
+		return 0;
+	td_risk_check checks[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
+	first_failure(checks, n, why, whylen);
+	return -1;
+}
+
+/* Past the checks: journal that, then hand the order to the broker (a refusal is journalled as a rejection). */
+static int place(td_oms *o, td_order *ord, char *err, size_t errlen)
+{
+	td_ns now = clock_now(o);
+	if (record_event(o, ord, TD_OEV_RISK_OK, NULL, now, err, errlen) < 0)
+		return -1;
+	if (o->p.broker.ops->place(o->p.broker.impl, ord, err, errlen) == 0)
+		return 0;
+	char why[160];
+	td_strlcpy(why, err, sizeof why);
+	record_event(o, ord, TD_OEV_REJECT, why, now, err, errlen);
+	return td_errf(err, errlen, "broker refused: %s", why);
+}
+
+/* A modify: journalled ('M') before the broker hears of it; the broker's REPLACE is journalled when it comes. */
+static int modify(td_oms *o, const td_order *ord, int64_t qty, td_ticks limit, td_ticks stop, char *err,
+		  size_t errlen)
+{
+	char payload[TD_JOURNAL_PAYLOAD_MAX];
+	snprintf(payload, sizeof payload, "id=%s\tqty=%lld\tlmt=%lld\tstp=%lld", ord->id, (long long)qty,
+		 (long long)limit, (long long)stop);
+	if (td_journal_append(o->j, 'M', clock_now(o), payload, NULL, err, errlen) < 0) {
+		td_strlcpy(o->refusal, err, sizeof o->refusal);
+		return -1;
+	}
+	return o->p.broker.ops->modify(o->p.broker.impl, ord->id, qty, limit, stop, err, errlen);
+}
+
+static int send_modify(td_oms *o, td_ticket *t, char *err, size_t errlen)
+{
+	td_order *ord = modifiable(o, t->replaces, err, errlen);
+	if (!ord)
+		return -1;
+	char why[160];
+	if (recheck(o, &t->req, ord->id, why, sizeof why) < 0)
+		return td_errf(err, errlen, "refused: %s", why);
+	td_ticks lmt = t->req.limit != ord->req.limit ? t->req.limit : TD_PX_NONE;
+	td_ticks stp = t->req.stop != ord->req.stop ? t->req.stop : TD_PX_NONE;
+	if (modify(o, ord, t->req.qty, lmt, stp, err, errlen) < 0)
+		return -1;
+	td_oms_pump(o);
+	return 0;
+}
+
 int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size_t errlen)
 {
 	if (t->stage != TD_TICKET_CONFIRMED)
@@ -465,33 +665,31 @@ int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size
 	if (o->refusal[0])
 		return td_errf(err, errlen, "not trading: %s", o->refusal);
 	t->stage = TD_TICKET_SENT;
-	td_order *ord = journal_intent(o, &t->req, err, errlen);
+	if (t->replaces[0]) {
+		td_strlcpy(id, t->replaces, idlen);
+		return send_modify(o, t, err, errlen);
+	}
+	td_order *ord = journal_intent(o, &t->req, TD_OR_ALONE, "", err, errlen);
 	if (!ord)
 		return -1;
 	td_strlcpy(id, ord->id, idlen);
-	td_risk_ctx c;
-	risk_ctx(o, &t->req, &c);
-	c.duplicate = false;   /* the intent just journalled is this order, not a twin */
-	td_ns now = clock_now(o);
-	if (td_risk_verdict(&o->p.limits, &c) == TD_RISK_FAIL) {
-		td_risk_check checks[TD_RISK_MAX_CHECKS];
-		td_risk_status worst;
-		size_t n = td_risk_run(&o->p.limits, &c, checks, &worst);
-		char why[160];
-		first_failure(checks, n, why, sizeof why);
-		record_event(o, ord, TD_OEV_RISK_FAIL, 0, 0, 0, why, now, err, errlen);
+	char why[160];
+	if (recheck(o, &t->req, "", why, sizeof why) < 0) {
+		record_event(o, ord, TD_OEV_RISK_FAIL, why, clock_now(o), err, errlen);
 		return td_errf(err, errlen, "refused: %s", why);
 	}
-	if (record_event(o, ord, TD_OEV_RISK_OK, 0, 0, 0, NULL, now, err, errlen) < 0)
+	if (place(o, ord, err, errlen) < 0)
 		return -1;
-	if (o->p.broker.ops->place(o->p.broker.impl, ord, err, errlen) < 0) {
-		char why[160];
-		td_strlcpy(why, err, sizeof why);
-		record_event(o, ord, TD_OEV_REJECT, 0, 0, 0, why, now, err, errlen);
-		return td_errf(err, errlen, "broker refused: %s", why);
-	}
 	td_oms_pump(o);
 	return 0;
+}
+
+/* Ask the broker to cancel (journalled first), without taking in its answer. */
+static int cancel(td_oms *o, td_order *ord, const char *why, char *err, size_t errlen)
+{
+	if (record_event(o, ord, TD_OEV_CANCEL_REQ, why, clock_now(o), err, errlen) < 0)
+		return -1;
+	return o->p.broker.ops->cancel(o->p.broker.impl, ord->id, err, errlen);
 }
 
 int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen)
@@ -499,9 +697,7 @@ int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen)
 	td_order *ord = find(o, id);
 	if (!ord)
 		return td_errf(err, errlen, "no order %s", id);
-	if (record_event(o, ord, TD_OEV_CANCEL_REQ, 0, 0, 0, NULL, clock_now(o), err, errlen) < 0)
-		return -1;
-	if (o->p.broker.ops->cancel(o->p.broker.impl, id, err, errlen) < 0)
+	if (cancel(o, ord, NULL, err, errlen) < 0)
 		return -1;
 	td_oms_pump(o);
 	return 0;
@@ -514,8 +710,9 @@ size_t td_oms_cancel_all(td_oms *o)
 	for (size_t i = 0; i < o->n; i++) {
 		td_order_state s = o->orders[i].state;
 		if (!td_order_final(s) && s != TD_ORD_NEW && s != TD_ORD_CANCEL_PENDING)
-			sent += td_oms_cancel(o, o->orders[i].id, err, sizeof err) == 0;
+			sent += cancel(o, &o->orders[i], NULL, err, sizeof err) == 0;
 	}
+	td_oms_pump(o);
 	return sent;
 }
 
@@ -564,21 +761,88 @@ static bool applicable(const td_order *ord, td_order_event ev, int64_t qty)
 	int64_t open = td_order_open_qty(ord);
 	if (ev == TD_OEV_FILL && (qty <= 0 || qty > open))
 		return false;
+	if (ev == TD_OEV_REPLACE && qty <= ord->filled)
+		return false;
 	return td_order_next_state(ord->state, ev, ev == TD_OEV_FILL && qty == open, ord->filled > 0) >= 0;
+}
+
+/* ---- brackets (bracket.h plans, this sends) ---------------------------------------- */
+
+static void bracket_view(const td_oms *o, const td_order *entry, td_bracket *b)
+{
+	*b = (td_bracket){ .entry = entry };
+	for (size_t i = 0; i < o->n; i++) {
+		const td_order *c = &o->orders[i];
+		if (strcmp(c->parent, entry->id) != 0)
+			continue;
+		b->exited += c->filled;
+		if (c->role == TD_OR_TARGET)
+			b->target = c;
+		else if (c->role == TD_OR_STOP)
+			b->stop = c;
+	}
+}
+
+/* A child of entry: journalled with its parent, then sent.  Its own checks are not run: it only reduces what the entry filled. */
+static void place_child(td_oms *o, const char *entry_id, td_order_role role, int64_t qty)
+{
+	char err[256];
+	const td_order *e = find(o, entry_id);
+	td_order_req req = td_bracket_child(&e->req, role, qty);
+	td_order *ord = journal_intent(o, &req, role, entry_id, err, sizeof err);
+	if (ord)
+		place(o, ord, err, sizeof err);
+}
+
+static void bracket_step(td_oms *o, const char *entry_id, const td_bracket_step *st)
+{
+	char err[256];
+	td_order *ord = st->act == TD_BA_PLACE ? NULL : find(o, st->id);
+	switch (st->act) {
+	case TD_BA_PLACE: place_child(o, entry_id, st->role, st->qty); break;
+	case TD_BA_MODIFY: modify(o, ord, st->qty, TD_PX_NONE, TD_PX_NONE, err, sizeof err); break;
+	case TD_BA_CANCEL: cancel(o, ord, "bracket: nothing left to cover", err, sizeof err); break;
+	}
+}
+
+/* Bring the bracket ord belongs to (as its entry or a child) in line with its fills. */
+static void bracket_sync(td_oms *o, const td_order *ord)
+{
+	const td_order *e = ord->parent[0] ? find(o, ord->parent) : ord;
+	if (!e || !td_bracket_is_entry(&e->req) || o->refusal[0])
+		return;
+	char entry_id[TD_ORDER_ID_MAX];
+	td_strlcpy(entry_id, e->id, sizeof entry_id);
+	td_bracket b;
+	bracket_view(o, e, &b);
+	td_bracket_step steps[TD_BRACKET_MAX_STEPS];
+	size_t n = td_bracket_plan(&b, steps);
+	for (size_t i = 0; i < n; i++)
+		bracket_step(o, entry_id, &steps[i]);
+}
+
+/* Journal and apply one broker event, then let its bracket follow. */
+static void take(td_oms *o, const td_broker_ev *be)
+{
+	char err[256];
+	td_order *ord = find(o, be->id);
+	td_order_event ev = from_broker[be->type];
+	if (!ord || !applicable(ord, ev, be->qty))
+		return;
+	oev e = { .ev = ev, .qty = be->qty, .px = be->px, .stop = be->stop, .fee = be->fee, .why = be->why, .t = be->t };
+	if (ev != TD_OEV_REPLACE)
+		e.stop = TD_PX_NONE;
+	if (record(o, ord, &e, err, sizeof err) == 0)
+		bracket_sync(o, ord);
 }
 
 size_t td_oms_pump(td_oms *o)
 {
 	td_broker_ev ev[MAX_EVENTS];
 	size_t total = 0, n;
-	char err[256];
 	while ((n = o->p.broker.ops->poll(o->p.broker.impl, ev, MAX_EVENTS)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			td_order *ord = find(o, ev[i].id);
-			if (ord && applicable(ord, from_broker[ev[i].type], ev[i].qty))
-				record_event(o, ord, from_broker[ev[i].type], ev[i].qty, ev[i].px, ev[i].fee, ev[i].why,
-					     ev[i].t, err, sizeof err);
-		}
+		for (size_t i = 0; i < n; i++)
+			take(o, &ev[i]);
 		total += n;
 	}
 	if (total) {
@@ -600,6 +864,12 @@ const td_order *td_oms_orders(const td_oms *o, size_t *n)
 {
 	*n = o->n;
 	return o->orders;
+}
+
+const td_oms_fill *td_oms_fills(const td_oms *o, size_t *n)
+{
+	*n = o->nfills;
+	return o->fills;
 }
 
 const td_book *td_oms_book(const td_oms *o)

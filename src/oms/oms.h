@@ -17,7 +17,12 @@
  * how many.
  *
  * Journal records (payloads are tab-separated key=value, doc/orders.md):
- *   'O' an order intent, 'E' an order event, 'K' the kill switch.
+ *   'O' an order intent, 'E' an order event, 'M' a modify asked of the
+ *   broker, 'K' the kill switch.
+ *
+ * Brackets (bracket.h): when a bracket's entry fills, its target and stop
+ * are journalled and sent as orders of their own linked to it, and kept the
+ * size of what the entry filled and has not exited.
  */
 #ifndef TD_OMS_H
 #define TD_OMS_H
@@ -31,6 +36,7 @@
 #include "oms/broker.h"
 #include "oms/journal.h"
 #include "oms/order.h"
+#include "oms/parse.h"
 #include "oms/position.h"
 #include "oms/risk.h"
 #include "oms/ticket.h"
@@ -82,6 +88,29 @@ int td_oms_ticket(td_oms *o, const td_order_req *req, td_ticket *t, char *err, s
  */
 int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size_t errlen);
 
+/*
+ * The quantity of req from a risk amount (oms/parse.h): the money the
+ * stop-loss would lose (sz's amount, or its percent of the capital)
+ * divided by the loss a unit takes from the order's price (its limit or
+ * stop, else the touch) to the stop-loss, times the multiplier, rounded
+ * down.  note gets the working ("sized: 1% of 100000.00 = 1000.00 at risk
+ * / 2.25 a unit ... = 444").  0, or -1 with err (no price, a stop-loss on
+ * the wrong side, less than one unit).
+ */
+int td_oms_size(const td_oms *o, td_order_req *req, const td_order_sizing *sz, char *note, size_t notelen,
+		char *err, size_t errlen);
+
+/*
+ * A ticket that changes a working order (not a bracket's target or stop,
+ * whose quantity follows the entry): the new total quantity (0 keeps it),
+ * limit and stop (TD_PX_NONE keeps each), with every risk check run on the
+ * order as it would be.  td_oms_send then journals the modify ('M') and
+ * asks the broker; the order changes when the broker confirms.  0, or -1
+ * with err.
+ */
+int td_oms_modify_ticket(td_oms *o, const char *id, int64_t qty, td_ticks limit, td_ticks stop, td_ticket *t,
+			 char *err, size_t errlen);
+
 /* Ask the broker to cancel a working order (journalled first).  0, or -1 with err. */
 int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen);
 
@@ -102,6 +131,21 @@ size_t td_oms_pump(td_oms *o);
 /* Orders, oldest first; valid until the next call that adds one. */
 const td_order *td_oms_orders(const td_oms *o, size_t *n);
 const td_order *td_oms_find(const td_oms *o, const char *id);
+
+/* One fill as the fills pane shows it. */
+typedef struct td_oms_fill {
+	td_ns t;
+	char id[TD_ORDER_ID_MAX];
+	uint32_t instr;
+	td_side side;
+	int64_t qty;
+	td_ticks px;
+	double fee;
+	td_order_role role;
+} td_oms_fill;
+
+/* Every fill since the journal began, oldest first; valid until the next event. */
+const td_oms_fill *td_oms_fills(const td_oms *o, size_t *n);
 
 const td_book *td_oms_book(const td_oms *o);
 

@@ -129,6 +129,26 @@ static const struct {
 	[TD_OT_TRAIL_AMOUNT] = { false, false, true }, [TD_OT_TRAIL_PERCENT] = { false, false, true },
 };
 
+/* A bracket's target lies beyond the entry's limit and its stop before it, on the side that protects. */
+static int bracket_check(const td_order_req *r, char *why, size_t whylen)
+{
+	if (r->take_profit < 0 || r->stop_loss < 0)
+		return td_errf(why, whylen, "a bracket's target and stop must be positive prices");
+	int dir = r->side == TD_SIDE_BUY ? 1 : -1;
+	if (r->take_profit && r->stop_loss && (r->take_profit - r->stop_loss) * dir <= 0)
+		return td_errf(why, whylen, "the target must be %s the stop for a %s", dir > 0 ? "above" : "below",
+			       dir > 0 ? "buy" : "sell");
+	if (r->limit == TD_PX_NONE)
+		return 0;
+	if (r->take_profit && (r->take_profit - r->limit) * dir <= 0)
+		return td_errf(why, whylen, "the target must be %s the limit for a %s", dir > 0 ? "above" : "below",
+			       dir > 0 ? "buy" : "sell");
+	if (r->stop_loss && (r->limit - r->stop_loss) * dir <= 0)
+		return td_errf(why, whylen, "the stop-loss must be %s the limit for a %s", dir > 0 ? "below" : "above",
+			       dir > 0 ? "buy" : "sell");
+	return 0;
+}
+
 int td_order_req_check(const td_order_req *r, char *why, size_t whylen)
 {
 	if (r->side != TD_SIDE_BUY && r->side != TD_SIDE_SELL)
@@ -153,7 +173,7 @@ int td_order_req_check(const td_order_req *r, char *why, size_t whylen)
 		return td_errf(why, whylen, "stop price is not positive");
 	if (r->type == TD_OT_TRAIL_PERCENT && r->trail >= 10000)
 		return td_errf(why, whylen, "a trailing distance of 100%% or more never triggers");
-	return 0;
+	return bracket_check(r, why, whylen);
 }
 
 void td_order_init(td_order *o, const char *id, const td_order_req *r, td_ns now)
@@ -177,6 +197,31 @@ int td_order_next_state(td_order_state s, td_order_event ev, bool fills_rest, bo
 		return table[i].to;
 	}
 	return -1;
+}
+
+int td_order_replace(td_order *o, int64_t qty, td_ticks limit, td_ticks stop, td_ns now, char *err, size_t errlen)
+{
+	if (qty <= o->filled)
+		return td_errf(err, errlen, "order %s: a quantity of %lld is not above the %lld filled", o->id,
+			       (long long)qty, (long long)o->filled);
+	int to = td_order_next_state(o->state, TD_OEV_REPLACE, false, o->filled > 0);
+	if (to < 0)
+		return td_errf(err, errlen, "order %s: no '%s' while %s", o->id, td_order_event_name(TD_OEV_REPLACE),
+			       td_order_state_name(o->state));
+	o->req.qty = qty;
+	if (limit != TD_PX_NONE)
+		o->req.limit = limit;
+	if (stop != TD_PX_NONE)
+		o->req.stop = stop;
+	o->state = (td_order_state)to;
+	o->updated = now;
+	return 0;
+}
+
+const char *td_order_role_name(td_order_role r)
+{
+	static const char *const names[TD_OR_COUNT] = { "", "target", "stop", "exit" };
+	return (unsigned)r < TD_OR_COUNT ? names[r] : "?";
 }
 
 int64_t td_order_open_qty(const td_order *o)

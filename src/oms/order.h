@@ -42,6 +42,7 @@
 #include "core/time.h"
 
 #define TD_ORDER_ID_MAX 32
+#define TD_ORDER_SOURCE_MAX 24
 
 /* X(name, "text", final) */
 #define TD_ORDER_STATES(X)                       \
@@ -109,11 +110,24 @@ typedef struct td_order_req {
 	td_ticks limit;        /* LIMIT, STOP_LIMIT; else TD_PX_NONE */
 	td_ticks stop;         /* STOP, STOP_LIMIT: the trigger; TRAIL_*: the initial trigger, or TD_PX_NONE */
 	int64_t trail;         /* TRAIL_AMOUNT: ticks; TRAIL_PERCENT: basis points; else 0 */
-	uint64_t group;        /* linked orders (bracket, multi-leg): the same non-zero id; 0 = alone */
+	td_ticks take_profit;  /* a bracket's target: a limit for the whole filled quantity; 0 = none */
+	td_ticks stop_loss;    /* a bracket's protective stop; 0 = none (doc/orders.md "Brackets") */
+	char source[TD_ORDER_SOURCE_MAX]; /* what asked for it: "manual", "scan", "alert:NAME"; "" reads as manual */
 } td_order_req;
+
+/* Why the order manager holds an order: the trader's own, or a part of a linked group. */
+typedef enum td_order_role {
+	TD_OR_ALONE = 0,   /* sent from a ticket */
+	TD_OR_TARGET,      /* a bracket's take-profit, placed when its entry fills */
+	TD_OR_STOP,        /* a bracket's stop-loss, likewise */
+	TD_OR_EXIT,        /* sent by an exit rule: scale-out, time-based close */
+	TD_OR_COUNT
+} td_order_role;
 
 typedef struct td_order {
 	char id[TD_ORDER_ID_MAX];  /* client order id, unique across restarts */
+	char parent[TD_ORDER_ID_MAX]; /* the entry a target, stop or exit belongs to; "" when alone */
+	td_order_role role;
 	td_order_req req;
 	td_order_state state;
 	int64_t filled;            /* units filled so far */
@@ -154,6 +168,16 @@ void td_order_init(td_order *o, const char *id, const td_order_req *r, td_ns now
  */
 int td_order_apply(td_order *o, td_order_event ev, int64_t qty, td_ticks px, const char *why, td_ns now,
 		   char *err, size_t errlen);
+
+/*
+ * Apply a modify the broker confirmed (REPLACE): the new total quantity
+ * (above what is filled), limit and stop (TD_PX_NONE keeps each).  0, or
+ * -1 with err and the order unchanged.
+ */
+int td_order_replace(td_order *o, int64_t qty, td_ticks limit, td_ticks stop, td_ns now, char *err, size_t errlen);
+
+/* "target", "stop", "exit"; "" for an order of its own. */
+const char *td_order_role_name(td_order_role r);
 
 /* Units not yet filled. */
 int64_t td_order_open_qty(const td_order *o);

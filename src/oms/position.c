@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/text.h"
+
 struct td_book {
 	td_position *pos;
 	size_t cap;
@@ -130,6 +132,12 @@ int td_book_fill(td_book *b, uint32_t instr, td_side side, double qty, double px
 	if (rest > 0)
 		open_at(p, instr, q > 0 ? rest : -rest, px, t);
 	return 0;
+}
+
+void td_book_tag(td_book *b, uint32_t instr, const char *source)
+{
+	if (instr < b->cap && b->pos[instr].qty != 0 && !b->pos[instr].deal.source[0])
+		td_strlcpy(b->pos[instr].deal.source, source && *source ? source : "manual", TD_DEAL_SOURCE_MAX);
 }
 
 const td_position *td_book_position(const td_book *b, uint32_t instr)

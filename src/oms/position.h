@@ -30,6 +30,8 @@
 #include "core/event.h"
 #include "core/time.h"
 
+#define TD_DEAL_SOURCE_MAX 24
+
 /* How a deal was closed, as the closing fill was tagged. */
 typedef enum td_close_reason {
 	TD_CLOSE_MANUAL = 0,
@@ -51,6 +53,7 @@ typedef struct td_deal {
 	double net;              /* gross - charges */
 	double net_pct;          /* net / (entry_qty x entry_px x multiplier) x 100 */
 	td_close_reason closed_by;
+	char source[TD_DEAL_SOURCE_MAX]; /* the strategy or source of the order that opened it: "manual", "scan", "alert:NAME" */
 	bool open;               /* still running (only the current one of an instrument) */
 } td_deal;
 
@@ -78,6 +81,9 @@ void td_book_free(td_book *b);
  */
 int td_book_fill(td_book *b, uint32_t instr, td_side side, double qty, double px, double fee, double mult, td_ns t,
 		 td_close_reason why);
+
+/* Name the source of the running deal of instr when it has none yet (the fill that opened it is the one just applied). */
+void td_book_tag(td_book *b, uint32_t instr, const char *source);
 
 /* The position of an instrument (all zero when never traded), or NULL out of range. */
 const td_position *td_book_position(const td_book *b, uint32_t instr);

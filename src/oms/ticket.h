@@ -39,6 +39,7 @@ typedef struct td_ticket {
 	td_ticket_stage stage;
 	bool strict;            /* the quantity must be typed again */
 	char typed[24];         /* strict mode: what has been typed since Enter */
+	char replaces[TD_ORDER_ID_MAX]; /* a modify: the working order req replaces; "" for a new order */
 } td_ticket;
 
 /* A fresh ticket for req with its risk results (copied). */

@@ -309,7 +309,7 @@ ok $? "keys other than Enter then y send nothing, and Escape closes the ticket" 
 keys : b u y Space 1 0 Space S P Y Space m k t Enter
 eventually 5 "screen | grep -q 'Enter to arm'"
 keys Enter y
-eventually 10 "screen | grep -Eq 'order TD[0-9a-f]+-[0-9]+ sent' && screen | grep -Eq 'TD[0-9a-f]+-[0-9]+ +SPY +BUY +10 market +- filled'"
+eventually 10 "screen | grep -Eq 'order TD[0-9a-f]+-[0-9]+ sent' && screen | grep -Eq 'TD[0-9a-f]+-[0-9]+ +SPY +BUY +10 market +- +filled'"
 ok $? "Enter then y sends it: journalled, acknowledged and filled by the paper broker" "$(screen | grep -E 'sent|filled|SPY ')"
 [ "$(intents)" = 1 ] && grep -q '	E	.*ev=4	qty=10	' "$jnl"
 ok $? "the journal holds the intent and the fill" "$(cut -c1-120 "$jnl")"
@@ -340,7 +340,7 @@ s1=$?
 keys F
 eventually 5 "screen | grep -q 'close every position at market? y to confirm'"
 keys y
-eventually 10 "screen | grep -q 'flatten: 1 orders sent, 0 refused' && screen | grep -Eq 'SELL +10 market +- filled'"
+eventually 10 "screen | grep -q 'flatten: 1 orders sent, 0 refused' && screen | grep -Eq 'SELL +10 market +- +filled'"
 s2=$?
 [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ "$(intents)" = 2 ]
 ok $? "F asks for y (n does nothing), then closes the position at market through its own checks" "$(screen | grep -E 'flatten|SPY')"

@@ -23,8 +23,9 @@ static const td_layout_pane panes[] = {
 	{ "orders", 40, 4, 3 },
 	{ "positions", 40, 4, 3 },
 	{ "deals", 40, 4, 4 },
+	{ "fills", 40, 4, 4 },
 };
-#define NP 14
+#define NP 15
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
