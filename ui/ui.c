@@ -769,7 +769,12 @@ static int ui_signal_fd(void *fe)
 
 static void ui_render(void *fe)
 {
-	td_ui_render(fe);
+	td_ui *u = fe;
+	td_oms *oms = td_engine_oms(u->engine);
+	char note[160];
+	if (oms && td_oms_take_note(oms, note, sizeof note))
+		message(u, false, "%s", note);
+	td_ui_render(u);
 }
 
 static bool ui_dirty(void *fe)

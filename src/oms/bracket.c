@@ -1,6 +1,8 @@
 /* Brackets: see bracket.h. */
 #include "oms/bracket.h"
 
+#include <math.h>
+
 #include "core/text.h"
 
 bool td_bracket_is_entry(const td_order_req *r)
@@ -61,4 +63,23 @@ size_t td_bracket_plan(const td_bracket *b, td_bracket_step out[TD_BRACKET_MAX_S
 	s = child_step(s, b->target, TD_OR_TARGET, e->req.take_profit > 0, open);
 	s = child_step(s, b->stop, TD_OR_STOP, e->req.stop_loss > 0, open);
 	return (size_t)(s - out);
+}
+
+bool td_manage_triggered(const td_manage_params *m, td_side side, double avg, td_ticks stop, td_ticks mark)
+{
+	if (!(m->r_mult > 0) || stop <= 0 || mark == TD_PX_NONE || !isfinite(avg))
+		return false;
+	double dir = side == TD_SIDE_BUY ? 1 : -1, risk = (avg - (double)stop) * dir;
+	return risk > 0 && ((double)mark - avg) * dir >= m->r_mult * risk - 1e-9;
+}
+
+td_ticks td_manage_breakeven(td_side side, double avg)
+{
+	return (td_ticks)(side == TD_SIDE_BUY ? ceil(avg - 1e-9) : floor(avg + 1e-9));
+}
+
+int64_t td_manage_scale_qty(const td_manage_params *m, int64_t open)
+{
+	int64_t q = (int64_t)floor((double)open * m->scale_pct / 100 + 1e-9);
+	return q >= open ? open - 1 : q;
 }

@@ -60,4 +60,27 @@ bool td_bracket_is_entry(const td_order_req *r);
 /* The child order of a role for an entry: the other side, qty units, the entry's time in force (IOC becomes DAY). */
 td_order_req td_bracket_child(const td_order_req *entry, td_order_role role, int64_t qty);
 
+/*
+ * Management of a bracket once the trade has gone its way: when the mark
+ * has moved r_mult times the initial risk (the entry's average fill to its
+ * stop-loss) in the trade's favour, the stop moves to break-even (the
+ * average fill, rounded to the tick on the side that loses nothing) and
+ * scale_pct percent of the open units are closed at market.  Once per
+ * bracket.  r_mult 0 turns it off.
+ */
+typedef struct td_manage_params {
+	double r_mult;             /* reward/risk that triggers; 0 = off */
+	bool breakeven;            /* move the stop to the average fill */
+	double scale_pct;          /* percent of the open units to close at market; 0 = none */
+} td_manage_params;
+
+/* Whether mark has reached the trigger for a trade on side entered at avg (ticks) with its stop-loss at stop (ticks). */
+bool td_manage_triggered(const td_manage_params *m, td_side side, double avg, td_ticks stop, td_ticks mark);
+
+/* The break-even stop for an average fill (ticks): rounded up for a long, down for a short. */
+td_ticks td_manage_breakeven(td_side side, double avg);
+
+/* Units to scale out of open: scale_pct of it rounded down, never all of it. */
+int64_t td_manage_scale_qty(const td_manage_params *m, int64_t open);
+
 #endif

@@ -22,6 +22,8 @@ struct td_oms {
 	td_oms_fill *fills;        /* every fill, oldest first (the fills pane) */
 	size_t nfills, fills_cap;
 	bool halted;
+	td_ns clock_seen;          /* the exchange clock at the last market event (the auto-close looks for its crossing) */
+	char note[160];            /* td_oms_take_note */
 	double day_high;           /* the day's high-water mark of equity */
 	char refusal[TD_JOURNAL_MSG_MAX];
 	td_oms_recovery *rec;      /* during td_oms_open only */
@@ -582,6 +584,7 @@ static td_order *journal_intent(td_oms *o, const td_order_req *r, td_order_role 
 		return NULL;
 	}
 	td_order_init(ord, id, r, clock_now(o));
+	ord->live = true;
 	td_strlcpy(ord->req.source, src, sizeof ord->req.source);
 	ord->role = role;
 	td_strlcpy(ord->parent, parent, sizeof ord->parent);
@@ -853,11 +856,109 @@ size_t td_oms_pump(td_oms *o)
 	return total;
 }
 
+/* ---- exit rules ------------------------------------------------------------------- */
+
+/* An exit at market for qty units against side's position, journalled and sent; parent "" for none. */
+static int send_exit(td_oms *o, uint32_t instr, td_side side, int64_t qty, const char *parent, const char *source)
+{
+	char err[256];
+	td_order_req r = { .instr = instr, .side = side == TD_SIDE_BUY ? TD_SIDE_SELL : TD_SIDE_BUY, .qty = qty,
+			   .type = TD_OT_MARKET, .tif = TD_TIF_DAY, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	td_strlcpy(r.source, source, sizeof r.source);
+	td_order *ord = journal_intent(o, &r, TD_OR_EXIT, parent, err, sizeof err);
+	return ord ? place(o, ord, err, sizeof err) : -1;
+}
+
+/* Break-even and scale-out for one bracket entry (index i) at the trade price px. */
+static void manage_entry(td_oms *o, size_t i, td_ticks px)
+{
+	char err[256], id[TD_ORDER_ID_MAX];
+	td_order *e = &o->orders[i];
+	td_bracket b;
+	bracket_view(o, e, &b);
+	int64_t open = e->filled - b.exited;
+	if (open <= 0 || !td_manage_triggered(&o->p.manage, e->req.side, td_order_avg_px(e), e->req.stop_loss, px))
+		return;
+	e->managed = true;
+	td_strlcpy(id, e->id, sizeof id);
+	td_side side = e->req.side;
+	td_ticks be = td_manage_breakeven(side, td_order_avg_px(e));
+	const td_order *stop = b.stop;
+	if (o->p.manage.breakeven && stop && (stop->state == TD_ORD_ACCEPTED || stop->state == TD_ORD_PARTIAL))
+		modify(o, stop, 0, TD_PX_NONE, be, err, sizeof err);
+	int64_t q = td_manage_scale_qty(&o->p.manage, open);
+	char source[TD_ORDER_SOURCE_MAX];
+	td_strlcpy(source, e->req.source, sizeof source);
+	if (q > 0)
+		send_exit(o, e->req.instr, side, q, id, source);
+	snprintf(o->note, sizeof o->note, "%s reached %gR: %s%lld scaled out", id, o->p.manage.r_mult,
+		 o->p.manage.breakeven && stop ? "stop to break-even, " : "", (long long)(q > 0 ? q : 0));
+}
+
+/* The exit rules of the brackets on instr that this run sent and that have not acted yet. */
+static void manage(td_oms *o, uint32_t instr, td_ticks px)
+{
+	if (!(o->p.manage.r_mult > 0))
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		const td_order *e = &o->orders[i];
+		if (e->req.instr == instr && e->live && !e->managed && e->role == TD_OR_ALONE && e->filled > 0 &&
+		    e->req.stop_loss > 0)
+			manage_entry(o, i, px);
+	}
+}
+
+/* Local time of day of t in the exchange's zone, ns after midnight. */
+static td_ns local_tod(const td_oms *o, td_ns t)
+{
+	td_ns off = o->p.tz ? (td_ns)td_tz_offset(o->p.tz, t) * TD_NS_PER_SEC : 0;
+	return t + off - local_day(o, t) * 86400 * TD_NS_PER_SEC;
+}
+
+/*
+ * Cancel every working order and close every position at market when the
+ * exchange clock passes auto_close during this run: started after the
+ * time, tapedeck does not close what the trader holds.
+ */
+static void auto_close(td_oms *o)
+{
+	td_ns now = clock_now(o), before = o->clock_seen;
+	o->clock_seen = now;
+	if (o->p.auto_close <= 0 || before <= 0 || now <= before || o->refusal[0])
+		return;
+	bool same_day = local_day(o, before) == local_day(o, now);
+	if (local_tod(o, now) < o->p.auto_close || (same_day && local_tod(o, before) >= o->p.auto_close))
+		return;
+	size_t cancelled = td_oms_cancel_all(o), closed = 0;
+	for (uint32_t i = 0; i < td_registry_count(o->p.reg); i++) {
+		double q = td_book_position(o->book, i)->qty;
+		if (q != 0)
+			closed += send_exit(o, i, q > 0 ? TD_SIDE_BUY : TD_SIDE_SELL, (int64_t)fabs(q), "", "auto-close") == 0;
+	}
+	char at[9];
+	td_time_fmt_hms(o->p.tz ? o->p.tz : td_tz_find("UTC"), now, at);
+	snprintf(o->note, sizeof o->note, "auto-close at %s: %zu positions closed at market, %zu orders cancelled", at,
+		 closed, cancelled);
+}
+
 void td_oms_on_market(td_oms *o, const td_event *ev)
 {
 	if (o->p.broker.ops->on_market)
 		o->p.broker.ops->on_market(o->p.broker.impl, ev);
 	td_oms_pump(o);
+	if (ev->type == TD_EV_TRADE)
+		manage(o, ev->instr, ev->u.trade.px);
+	auto_close(o);
+	td_oms_pump(o);
+}
+
+bool td_oms_take_note(td_oms *o, char *buf, size_t n)
+{
+	if (!o->note[0])
+		return false;
+	td_strlcpy(buf, o->note, n);
+	o->note[0] = '\0';
+	return true;
 }
 
 const td_order *td_oms_orders(const td_oms *o, size_t *n)

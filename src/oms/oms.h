@@ -33,6 +33,7 @@
 
 #include "core/instrument.h"
 #include "engine/market.h"
+#include "oms/bracket.h"
 #include "oms/broker.h"
 #include "oms/journal.h"
 #include "oms/order.h"
@@ -51,6 +52,8 @@ typedef struct td_oms_params {
 	bool strict;               /* tickets want the quantity typed again */
 	int dup_window_ms;         /* an identical order within this many ms is a duplicate; 0 = no check */
 	const td_tz *tz;           /* the exchange's zone: what "the same day" means for day trades; NULL = UTC */
+	td_manage_params manage;   /* a bracket's break-even and scale-out (oms/bracket.h) */
+	td_ns auto_close;          /* local time of day (exchange zone, ns after midnight) to close every position; 0 = never */
 } td_oms_params;
 
 /* What td_oms_open found in the journal. */
@@ -122,7 +125,14 @@ int td_oms_halt(td_oms *o, char *err, size_t errlen);
 int td_oms_rearm(td_oms *o, char *err, size_t errlen);
 bool td_oms_halted(const td_oms *o);
 
-/* A market event (after the market state applied it): the broker sees it, then its events are taken in. */
+/*
+ * A market event (after the market state applied it): the broker sees it,
+ * then its events are taken in; then the exit rules: a trade may trigger
+ * a bracket's break-even and scale-out, and the first event at or after
+ * the auto-close time of a day cancels every working order and closes
+ * every position at market (orders of role "exit", journalled like any
+ * other; they only reduce, so they are not held to the risk checks).
+ */
 void td_oms_on_market(td_oms *o, const td_event *ev);
 
 /* Take in the broker's events (journal, then apply); returns how many.  A journal failure stops trading (td_oms_refusal). */
@@ -154,6 +164,9 @@ double td_oms_order_price(const td_oms *o, const td_order_req *r);
 
 /* Equity now: capital + realised + unrealised at the last prices. */
 double td_oms_equity(const td_oms *o);
+
+/* What the exit rules did last ("auto-close at 15:55:00: 2 positions closed ..."): copied to buf and forgotten; false when nothing new. */
+bool td_oms_take_note(td_oms *o, char *buf, size_t n);
 
 /* Why the manager refuses to trade (a damaged journal, a failed append), or NULL. */
 const char *td_oms_refusal(const td_oms *o);

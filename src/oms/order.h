@@ -134,6 +134,8 @@ typedef struct td_order {
 	int64_t fill_value;        /* sum of fill price (ticks) x units, for the average */
 	td_ns created, updated;    /* exchange clock */
 	char why[96];              /* the reason of a rejection or expiry, "" otherwise */
+	bool live;                 /* sent in this run (not rebuilt from the journal): exit rules manage only these */
+	bool managed;              /* a bracket's exit rules have acted (once) */
 } td_order;
 
 /* Names for display: "filled", "fill", "limit", "DAY"; "?" when out of range. */
