@@ -140,6 +140,7 @@ install: $(B)/tapedeck
 	install -m 0644 doc/tapedeck.1 $(DESTDIR)$(MANDIR)/tapedeck.1
 	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
 	install -m 0644 config/tapedeck.conf $(DESTDIR)$(DATADIR)/config/tapedeck.conf
+	install -m 0644 config/holidays.conf $(DESTDIR)$(DATADIR)/config/holidays.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tapedeck $(DESTDIR)$(MANDIR)/tapedeck.1

@@ -95,7 +95,7 @@ static void usage(FILE *f)
 	      "  -s, --seed N          simulator seed (same seed, same market)\n"
 	      "  -x, --speed N|max     1 = real time, 10 = ten times faster, max = unthrottled\n"
 	      "  -t, --start HH:MM     local exchange time to start the simulated day at\n"
-	      "  -d, --date YYYY-MM-DD simulated session date (default: the last weekday)\n"
+	      "  -d, --date YYYY-MM-DD simulated session date (default: today, or the last trading day)\n"
 	      "  -T, --theme NAME      dark, light, high-contrast, mono, or a file path\n"
 	      "  -l, --layout NAME     default, flow, auction, chart, wide, tape, trade or options\n"
 	      "  -r, --fps N           frame cap (default 20)\n"

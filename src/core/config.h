@@ -27,7 +27,7 @@ typedef struct td_config {
 	uint64_t seed;         /* simulator seed */
 	double speed;          /* 1 = real time, 0 = as fast as possible */
 	char start[16];        /* local "HH:MM[:SS]" to start at; "" = the regular open */
-	char date[16];         /* session date "YYYY-MM-DD"; "" = today in the market's zone, or the last weekday before a weekend */
+	char date[16];         /* session date "YYYY-MM-DD"; "" = today in the market's zone, or the last trading day before it */
 	/* [ui] */
 	int fps;               /* frame cap, 1..120 */
 	char theme[64];        /* theme name (themes/NAME.theme) or path */
@@ -62,6 +62,9 @@ typedef struct td_config {
 	int64_t daily_loss;    /* money lost in a day that halts new risk */
 	int64_t max_drawdown;  /* money below the day's high-water mark that halts new risk */
 	int max_losing_streak; /* losing round trips in a row that halt new risk */
+	double vol_spike_pct;  /* volatility breaker: a move over the window of more than this percent pauses opening orders */
+	int vol_spike_window;  /* seconds the move is measured over */
+	int vol_spike_cooldown;/* seconds opening orders stay paused after the move last exceeded the limit */
 	bool pdt;              /* apply the US pattern-day-trader rule */
 	bool extended_hours;   /* allow orders in the pre- and post-market */
 	bool confirm_quantity; /* the ticket wants the quantity typed again before y */
@@ -69,6 +72,10 @@ typedef struct td_config {
 	char journal[512];     /* order journal; "" = $XDG_STATE_HOME/tapedeck/orders.journal */
 	int64_t default_qty;   /* quantity a ticket opened from a pane starts with */
 	char fee_schedule[32]; /* name in the fee file; "" = the market's (us, in) */
+	double manage_at_r;    /* a bracket's exit rules trigger at this reward/risk; 0 = off */
+	bool breakeven;        /* ... moving the stop to the average entry */
+	int scale_out;         /* ... and closing this percent of the open units */
+	char auto_close[16];   /* local "HH:MM[:SS]" at which every position is closed; "" = never */
 	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/text.h"
 #include "oms/fees.h"
 #include "oms/paper.h"
@@ -15,6 +16,7 @@
 #define PAPER_EVENTS 1024
 
 struct td_desk {
+	td_calendar *cal;
 	td_fees *fees;
 	const td_fee_schedule *schedule;
 	const td_registry *reg;
@@ -36,6 +38,9 @@ void td_desk_limits(const td_config *cfg, td_risk_limits *l)
 	l->max_consecutive_losses = cfg->max_losing_streak;
 	l->pdt_day_trades = cfg->pdt ? l->pdt_day_trades : 0;
 	l->extended_hours = cfg->extended_hours;
+	l->vol_spike_pct = cfg->vol_spike_pct;
+	l->vol_spike_window = cfg->vol_spike_window;
+	l->vol_spike_cooldown = cfg->vol_spike_cooldown;
 }
 
 /* The fees of a paper fill: this fill's share of the order's fees (td_fee_compute_fill). */
@@ -75,6 +80,16 @@ static int load_fees(td_desk *d, const td_config *cfg, const td_session *s, char
 	return 0;
 }
 
+/* orders.auto_close as ns after local midnight; 0 when empty. */
+static int parse_auto_close(const td_config *cfg, td_ns *out, char *err, size_t errlen)
+{
+	const char *why;
+	*out = 0;
+	if (cfg->auto_close[0] && td_time_parse_hms(cfg->auto_close, out, &why) < 0)
+		return td_errf(err, errlen, "orders.auto_close '%s': %s", cfg->auto_close, why);
+	return 0;
+}
+
 td_desk *td_desk_open(const td_config *cfg, const td_session *s, const td_registry *reg, const td_market *m,
 		      td_oms_recovery *rep, char *err, size_t errlen)
 {
@@ -84,15 +99,22 @@ td_desk *td_desk_open(const td_config *cfg, const td_session *s, const td_regist
 		return NULL;
 	}
 	d->reg = reg;
-	if (load_fees(d, cfg, s, err, errlen) < 0) {
+	td_ns auto_close = 0;
+	d->cal = td_calendar_open(err, errlen);
+	if (!d->cal || load_fees(d, cfg, s, err, errlen) < 0 || parse_auto_close(cfg, &auto_close, err, errlen) < 0) {
 		td_desk_close(d);
 		return NULL;
 	}
+	char cal[256];
+	td_calendar_describe(d->cal, cal, sizeof cal);
+	td_log_write(TD_LOG_INFO, "%s", cal);
 	td_paper_params pp = { .max_orders = PAPER_ORDERS, .max_events = PAPER_EVENTS, .cash = (double)cfg->capital,
 			       .fee = paper_fee, .fee_ctx = d };
 	td_oms_params p = { .reg = reg, .m = m, .capital = (double)cfg->capital,
 			    .journal = cfg->journal[0] ? cfg->journal : NULL, .broker = td_paper_new(m, reg, &pp),
-			    .strict = cfg->confirm_quantity, .dup_window_ms = 2000, .tz = td_session_tz(s) };
+			    .strict = cfg->confirm_quantity, .dup_window_ms = 2000, .tz = td_session_tz(s),
+			    .calendar = d->cal, .market = s->name, .auto_close = auto_close,
+			    .manage = { .r_mult = cfg->manage_at_r, .breakeven = cfg->breakeven, .scale_pct = cfg->scale_out } };
 	td_desk_limits(cfg, &p.limits);
 	if (!p.broker.ops) {
 		td_errf(err, errlen, "out of memory for the paper broker");
@@ -113,6 +135,7 @@ void td_desk_close(td_desk *d)
 		return;
 	td_oms_close(d->oms);
 	td_fees_free(d->fees);
+	td_calendar_free(d->cal);
 	free(d);
 }
 

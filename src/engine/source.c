@@ -4,19 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "feed/replay.h"
 #include "feed/sim.h"
 
 /*
- * The default session date: today in the zone, or the last weekday before it
- * at a weekend, so that a simulated day always trades.
+ * The default session date: today in the market's zone, or the last trading
+ * day before it at a weekend or an exchange holiday (holidays.conf), so that
+ * a simulated day always trades.  Without a usable holidays file only the
+ * weekends are skipped.
  */
-static int64_t default_date(const td_tz *tz)
+static int64_t default_date(const td_session *s)
 {
-	td_ns now = td_now();
-	int64_t days = (now + (td_ns)td_tz_offset(tz, now) * TD_NS_PER_SEC) / TD_NS_PER_DAY;
-	while (td_weekday(days) == 0 || td_weekday(days) == 6)
-		days--;
+	char err[256];
+	td_calendar *cal = td_calendar_open(err, sizeof err);
+	td_cal_now now;
+	td_calendar_now(cal, s->name, td_now(), &now);
+	int64_t days = td_calendar_trades(cal, s->name, now.day) ? now.day
+								: td_calendar_prev_trading_day(cal, s->name, now.day);
+	td_calendar_free(cal);
 	return days;
 }
 
@@ -25,7 +31,7 @@ static int open_sim(const td_config *cfg, td_registry *reg, td_source *out, char
 {
 	const char *why;
 	td_sim_params p = { .seed = cfg->seed, .session = out->session };
-	p.date_days = default_date(td_session_tz(out->session));
+	p.date_days = default_date(out->session);
 	if (cfg->date[0] && td_date_parse(cfg->date, &p.date_days, &why) < 0) {
 		snprintf(err, errlen, "bad feed.date '%s': %s", cfg->date, why);
 		return -1;

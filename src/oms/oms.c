@@ -17,6 +17,7 @@ struct td_oms {
 	td_oms_params p;
 	td_journal *j;
 	td_book *book;
+	td_spike *spike;           /* the volatility breaker's windows, per instrument */
 	td_order *orders;
 	size_t n, cap;
 	td_oms_fill *fills;        /* every fill, oldest first (the fills pane) */
@@ -277,6 +278,20 @@ static int open_journal(td_oms *o, td_oms_recovery *rec, char *err, size_t errle
 	return 0;
 }
 
+/* The volatility breaker, when its limit is set. */
+static int open_breaker(td_oms *o, char *err, size_t errlen)
+{
+	const td_risk_limits *l = &o->p.limits;
+	if (!(l->vol_spike_pct > 0))
+		return 0;
+	o->spike = td_spike_new(td_registry_count(o->p.reg), l->vol_spike_window, l->vol_spike_pct,
+				l->vol_spike_cooldown);
+	if (!o->spike)
+		return td_errf(err, errlen, "no volatility breaker: out of memory, or a window of %d s or a cooldown "
+			       "of %d s out of range", l->vol_spike_window, l->vol_spike_cooldown);
+	return 0;
+}
+
 td_oms *td_oms_open(const td_oms_params *p, td_oms_recovery *rec, char *err, size_t errlen)
 {
 	td_oms *o = calloc(1, sizeof(*o));
@@ -290,7 +305,7 @@ td_oms *td_oms_open(const td_oms_params *p, td_oms_recovery *rec, char *err, siz
 	*rec = (td_oms_recovery){ 0 };
 	o->rec = rec;
 	o->book = td_book_new(td_registry_count(p->reg));
-	if (!o->book || open_journal(o, rec, err, errlen) < 0) {
+	if (!o->book || open_breaker(o, err, errlen) < 0 || open_journal(o, rec, err, errlen) < 0) {
 		if (!o->book)
 			td_errf(err, errlen, "out of memory");
 		td_oms_close(o);
@@ -315,6 +330,7 @@ void td_oms_close(td_oms *o)
 		o->p.broker.ops->free(o->p.broker.impl);
 	td_journal_close(o->j);
 	td_book_free(o->book);
+	td_spike_free(o->spike);
 	free(o->orders);
 	free(o->fills);
 	free(o);
@@ -392,12 +408,11 @@ static int64_t local_day(const td_oms *o, td_ns t)
 }
 
 /* The first day of the 5 business days ending today (weekends skipped; holidays are not modelled). */
-static int64_t five_business_days_from(int64_t today)
+static int64_t five_business_days_from(const td_oms *o, int64_t today)
 {
 	int64_t d = today;
-	for (int left = 4; left > 0; d--)
-		if (td_weekday(d - 1) != 0 && td_weekday(d - 1) != 6)
-			left--;
+	for (int k = 0; k < 4; k++)
+		d = td_calendar_prev_trading_day(o->p.calendar, o->p.market, d);
 	return d;
 }
 
@@ -408,7 +423,7 @@ static int64_t five_business_days_from(int64_t today)
  */
 static void day_trades(const td_oms *o, const td_order_req *r, int *count, bool *completes)
 {
-	int64_t today = local_day(o, clock_now(o)), from = five_business_days_from(today);
+	int64_t today = local_day(o, clock_now(o)), from = five_business_days_from(o, today);
 	size_t n;
 	const td_deal *d = td_book_deals(o->book, &n);
 	*count = 0;
@@ -433,6 +448,13 @@ static double margin_of(const td_oms *o, const td_order_req *r, double price)
 			      strike);
 }
 
+/* The instrument whose moves the breaker watches for an order: an option's underlying (an option moves 2 % in a tick). */
+static uint32_t breaker_instrument(const td_oms *o, uint32_t instr)
+{
+	const td_instrument *ins = td_registry_get(o->p.reg, instr);
+	return ins && ins->kind == TD_INS_OPTION && ins->underlying != TD_NO_ID ? ins->underlying : instr;
+}
+
 /* The checks' view of req now; replacing names the working order a modify would change ("" for a new order). */
 static void risk_ctx(const td_oms *o, const td_order_req *r, const char *replacing, td_risk_ctx *c)
 {
@@ -455,6 +477,13 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, const char *replaci
 		.duplicate = !replacing[0] && duplicate(o, r, clock_now(o)),
 	};
 	c->margin = margin_of(o, r, c->price);
+	td_ns now = clock_now(o);
+	td_calendar_now(o->p.calendar, o->p.market, now, &c->cal);
+	uint32_t moved = breaker_instrument(o, r->instr);
+	const td_instrument *mi = td_registry_get(o->p.reg, moved);
+	c->symbol = mi ? mi->symbol : NULL;
+	if (o->spike)
+		td_spike_state(o->spike, moved, now, &c->spike);
 	day_trades(o, r, &c->day_trades_5d, &c->completes_day_trade);
 	if (r->stop_loss > 0)
 		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop_loss));
@@ -943,6 +972,11 @@ static void auto_close(td_oms *o)
 
 void td_oms_on_market(td_oms *o, const td_event *ev)
 {
+	if (o->spike && ev->type == TD_EV_TRADE && breaker_instrument(o, ev->instr) == ev->instr) {
+		const td_instrument *ins = td_registry_get(o->p.reg, ev->instr);
+		if (ins)
+			td_spike_trade(o->spike, ev->instr, td_px_to_double(ins->px, ev->u.trade.px), ev->exch_ns);
+	}
 	if (o->p.broker.ops->on_market)
 		o->p.broker.ops->on_market(o->p.broker.impl, ev);
 	td_oms_pump(o);

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/instrument.h"
 #include "engine/market.h"
 #include "oms/bracket.h"
@@ -52,6 +53,8 @@ typedef struct td_oms_params {
 	bool strict;               /* tickets want the quantity typed again */
 	int dup_window_ms;         /* an identical order within this many ms is a duplicate; 0 = no check */
 	const td_tz *tz;           /* the exchange's zone: what "the same day" means for day trades; NULL = UTC */
+	const td_calendar *calendar; /* borrowed; holidays and early closes for the checks and PDT; NULL = weekends only */
+	const char *market;        /* the calendar's market: "us", "in" */
 	td_manage_params manage;   /* a bracket's break-even and scale-out (oms/bracket.h) */
 	td_ns auto_close;          /* local time of day (exchange zone, ns after midnight) to close every position; 0 = never */
 } td_oms_params;

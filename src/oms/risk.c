@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef td_risk_status (*check_fn)(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n);
 
@@ -19,6 +20,7 @@ void td_risk_limits_default(td_risk_limits *l)
 		.max_gross = 1000000, .max_open_orders = 20, .risk_per_trade_pct = 1, .daily_loss = 2000,
 		.warn_pct = 50, .reduce_pct = 75, .max_drawdown = 3000, .max_consecutive_losses = 5,
 		.pdt_equity = 25000, .pdt_day_trades = 4, .extended_hours = false, .margin_buffer_pct = 5,
+		.vol_spike_pct = 2, .vol_spike_window = 60, .vol_spike_cooldown = 300,
 	};
 }
 
@@ -218,14 +220,91 @@ static td_risk_status buying_power(const td_risk_limits *l, const td_risk_ctx *c
 	return bad ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
+/* "YYYY-MM-DD" of a day number. */
+static void fmt_date(int64_t day, char buf[16])
+{
+	int y, m, dd;
+	td_civil_from_days(day, &y, &m, &dd);
+	snprintf(buf, 16, "%04d-%02d-%02d", y, m, dd);
+}
+
+/* "HH:MM" or "HH:MM:SS" of local ns after midnight, wrapped into one day. */
+static void fmt_tod(td_ns tod, bool secs, char buf[16])
+{
+	long long s = (long long)(tod / TD_NS_PER_SEC % 86400);
+	s += s < 0 ? 86400 : 0;
+	if (secs)
+		snprintf(buf, 16, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, 16, "%02lld:%02lld", s / 3600, s / 60 % 60);
+}
+
+/* The session phase, and the exchange calendar over it: a holiday, or the time after an early close, is closed. */
 static td_risk_status trading_hours(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
 {
+	const td_cal_day *day = &c->cal.today;
+	char date[16], hm[16];
+	if (n) {
+		fmt_date(c->cal.day, date);
+		fmt_tod(day->close_tod, false, hm);
+	}
+	if (day->kind == TD_CAL_HOLIDAY) {
+		DETAIL(d, n, "closed: %s (%s)", day->name, date);
+		return TD_RISK_FAIL;
+	}
+	if (day->kind == TD_CAL_EARLY && c->cal.tod >= day->close_tod) {
+		DETAIL(d, n, "early close at %s %s on %s", hm, day->zone, date);
+		return TD_RISK_FAIL;
+	}
 	bool ext = c->phase == TD_PHASE_PREMARKET || c->phase == TD_PHASE_POSTMARKET;
 	DETAIL(d, n, "%s session%s", td_phase_name(c->phase),
 		 ext && !l->extended_hours ? ": extended hours are off (risk.extended_hours)" : "");
+	size_t len = n ? strlen(d) : 0;
+	if (n && day->kind == TD_CAL_EARLY)
+		snprintf(d + len, n - len, "; early close at %s %s today", hm, day->zone);
+	else if (n && c->cal.now && !day->known)
+		snprintf(d + len, n - len, "; holidays of %.4s not in the calendar", date);
 	if (c->phase == TD_PHASE_REGULAR)
 		return TD_RISK_PASS;
 	return ext && l->extended_hours ? TD_RISK_WARN : TD_RISK_FAIL;
+}
+
+/* When opening orders may go again: local time when the calendar was looked up, else the seconds left. */
+static void fmt_resume(const td_risk_ctx *c, char *buf, size_t n)
+{
+	char hms[16];
+	if (c->cal.now) {
+		fmt_tod(c->cal.tod + (c->spike.until - c->cal.now), true, hms);
+		snprintf(buf, n, "until %s%s%s", hms, *c->cal.today.zone ? " " : "", c->cal.today.zone);
+	} else {
+		snprintf(buf, n, "for %lld s more", (long long)((c->spike.until - c->spike.at + TD_NS_PER_SEC - 1) /
+							      TD_NS_PER_SEC));
+	}
+}
+
+/* Volatility breaker: while tripped, orders that would open or grow a position wait; reducing ones warn. */
+static td_risk_status vol_spike(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
+{
+	if (!(l->vol_spike_pct > 0))
+		return off(d, n);
+	const char *sym = c->symbol ? c->symbol : "", *sp = *sym ? " " : "";
+	const td_spike_info *s = &c->spike;
+	if (!s->tripped && !s->traded) {
+		DETAIL(d, n, "no trades%s%s in the last %d s", *sym ? " of " : "", sym, l->vol_spike_window);
+		return TD_RISK_PASS;
+	}
+	char resume[48] = "";
+	if (n && s->tripped)
+		fmt_resume(c, resume, sizeof resume);
+	bool red = reduces(c);
+	const char *why = "";
+	if (s->tripped)
+		why = red ? ": reduces the position; opening orders paused " : ": opening orders paused ";
+	DETAIL(d, n, "%s%smoved %.2f%% in %d s (limit %.2f%%)%s%s", sym, sp, s->move_pct, l->vol_spike_window,
+	       l->vol_spike_pct, why, resume);
+	if (!s->tripped)
+		return TD_RISK_PASS;
+	return red ? TD_RISK_WARN : TD_RISK_FAIL;
 }
 
 static td_risk_status duplicate(const td_risk_limits *l, const td_risk_ctx *c, char *d, size_t n)
@@ -244,9 +323,9 @@ static const struct {
 	{ "max position", max_position },     { "gross exposure", max_gross },
 	{ "open orders", open_orders },       { "risk per trade", risk_per_trade },
 	{ "daily loss", daily_loss },         { "drawdown", drawdown },
-	{ "losing streak", losing_streak },   { "pattern day trader", pattern_day_trader },
-	{ "buying power", buying_power },     { "trading hours", trading_hours },
-	{ "duplicate order", duplicate },
+	{ "losing streak", losing_streak },   { "volatility spike", vol_spike },
+	{ "pattern day trader", pattern_day_trader }, { "buying power", buying_power },
+	{ "trading hours", trading_hours },   { "duplicate order", duplicate },
 };
 _Static_assert(sizeof checks / sizeof checks[0] <= TD_RISK_MAX_CHECKS, "TD_RISK_MAX_CHECKS too small");
 

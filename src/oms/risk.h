@@ -17,6 +17,12 @@
  * turns its check off (shown as NA "no limit set").  Definitions, with the
  * progressive daily-loss restriction, PDT and the margin estimate, are in
  * doc/orders.md "Pre-trade risk".
+ *
+ * The holiday calendar and the volatility-spike breaker are looked up by the
+ * caller (td_calendar_now, td_spike_state) into the context, like every
+ * other input, so that the checks stay a pure function of the context and a
+ * test can state any day or move without a file or a price series.  A
+ * context left zero there means an ordinary day and a calm market.
  */
 #ifndef TD_RISK_H
 #define TD_RISK_H
@@ -25,8 +31,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/event.h"
 #include "oms/order.h"
+#include "oms/spike.h"
 
 typedef struct td_risk_limits {
 	int64_t max_qty;          /* units per order */
@@ -45,6 +53,9 @@ typedef struct td_risk_limits {
 	int pdt_day_trades;       /* ... this many day trades in 5 business days (4) flag the account; 0 = off */
 	bool extended_hours;      /* allow orders outside the regular session */
 	double margin_buffer_pct; /* buying power kept back, percent */
+	double vol_spike_pct;     /* volatility breaker: a move of more than this percent over the window ... */
+	int vol_spike_window;     /* ... seconds (td_spike: (high - low) / low of the trades) pauses opening orders ... */
+	int vol_spike_cooldown;   /* ... until this many seconds after the move last exceeded the limit */
 } td_risk_limits;
 
 /* What the checks read. */
@@ -69,6 +80,9 @@ typedef struct td_risk_ctx {
 	td_phase phase;           /* session phase now */
 	bool halted;              /* the kill switch is on */
 	bool duplicate;           /* the same instrument, side, quantity and price as an order of the last seconds */
+	const char *symbol;       /* the instrument the move is of, for the messages; NULL = none named */
+	td_cal_now cal;           /* the exchange calendar now (td_calendar_now): holiday, early close */
+	td_spike_info spike;      /* the volatility breaker of the instrument now (td_spike_state) */
 } td_risk_ctx;
 
 typedef enum td_risk_status {

@@ -75,6 +75,9 @@ static void assert_config_eq(const td_config *a, const td_config *b)
 	assert_int_equal(a->tpo_period, b->tpo_period);
 	assert_int_equal(a->ib_periods, b->ib_periods);
 	assert_int_equal(a->value_area, b->value_area);
+	assert_true(a->vol_spike_pct == b->vol_spike_pct);
+	assert_int_equal(a->vol_spike_window, b->vol_spike_window);
+	assert_int_equal(a->vol_spike_cooldown, b->vol_spike_cooldown);
 	assert_int_equal(a->log_level, b->log_level);
 	assert_string_equal(a->log_file, b->log_file);
 }
@@ -91,6 +94,8 @@ static void other_config(td_config *c)
 		{ "analysis.imbalance_min", "1" }, { "analysis.stacked_min", "4" },
 		{ "analysis.tpo_period", "15" }, { "analysis.ib_periods", "4" },
 		{ "analysis.value_area", "68" },
+		{ "risk.vol_spike_pct", "off" }, { "risk.vol_spike_window", "30" },
+		{ "risk.vol_spike_cooldown", "0" },
 		{ "log.level", "debug" }, { "log.file", "/tmp/other.log" },
 	};
 	char err[256];
@@ -125,6 +130,9 @@ static void test_defaults(void **state)
 	assert_int_equal(c.tpo_period, 30);
 	assert_int_equal(c.ib_periods, 2);
 	assert_int_equal(c.value_area, 70);
+	assert_true(c.vol_spike_pct == 2.0);
+	assert_int_equal(c.vol_spike_window, 60);
+	assert_int_equal(c.vol_spike_cooldown, 300);
 	assert_int_equal(c.log_level, TD_LOG_INFO);
 	assert_string_equal(c.log_file, "");
 }
@@ -212,7 +220,7 @@ static void test_shipped_file_lists_every_option(void **state)
 		if (!has_key(&table, shipped.keys[i]))
 			fail_msg("config/tapedeck.conf sets '%s', which is no option", shipped.keys[i]);
 	}
-	assert_int_equal(table.n, 44);
+	assert_int_equal(table.n, 51);
 	assert_int_equal(shipped.n, table.n);
 }
 
@@ -234,7 +242,7 @@ static void test_shipped_file_documents_defaults(void **state)
 		snprintf(prev, sizeof prev, "%s", line);
 	}
 	fclose(f);
-	assert_int_equal(options, 44);
+	assert_int_equal(options, 51);
 	assert_int_equal(documented, options);
 }
 
@@ -430,6 +438,12 @@ static void test_set(void **state)
 		  "'bid,ask,last,iv,delta,gamma,theta,vega,oi' for 'options.chain_columns': expected a comma-separated "
 		  "list of " TD_CHAIN_COLUMNS },
 		{ "chain_refresh", "49", "bad value '49' for 'options.chain_refresh': expected an integer 50..60000" },
+		{ "vol_spike_pct", "2.5", NULL },
+		{ "vol_spike_pct", "-1", "bad value '-1' for 'risk.vol_spike_pct': expected a number above 0 or 'off'" },
+		{ "vol_spike_window", "0", "bad value '0' for 'risk.vol_spike_window': expected an integer 1..3600" },
+		{ "vol_spike_window", "3601", "bad value '3601' for 'risk.vol_spike_window': expected an integer 1..3600" },
+		{ "vol_spike_cooldown", "-1",
+		  "bad value '-1' for 'risk.vol_spike_cooldown': expected an integer 0..86400" },
 	};
 	char err[512];
 	td_config c, before;
@@ -461,6 +475,7 @@ static void test_set(void **state)
 	assert_string_equal(c.date, "2026-11-20");
 	assert_string_equal(c.theme, "light");
 	assert_string_equal(c.log_file, "/var/log/td.log");
+	assert_true(c.vol_spike_pct == 2.5);
 }
 
 /* Each boolean spelling. */

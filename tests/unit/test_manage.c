@@ -235,6 +235,69 @@ static void test_auto_close(void **state)
 	unlink(path);
 }
 
+/* The ticket's check of a kind: its verdict, and its detail in detail. */
+static td_risk_status check_of(const td_ticket *t, const char *name, char *detail, size_t n)
+{
+	for (size_t i = 0; i < t->nchecks; i++)
+		if (strcmp(t->checks[i].name, name) == 0) {
+			snprintf(detail, n, "%s", t->checks[i].detail);
+			return t->checks[i].status;
+		}
+	fail_msg("no check '%s'", name);
+	return TD_RISK_NA;
+}
+
+/*
+ * The manager feeds the breaker and the calendar to the checks: a 570.00 to
+ * 582.00 move inside a minute is 2.1 % (> 2 %), and a day the calendar
+ * closes (1970-01-02, a Friday, in a file made here) fails trading hours
+ * with its name.
+ */
+static void test_breaker_and_calendar_reach_the_checks(void **state)
+{
+	(void)state;
+	char cal_path[160], err[256], detail[128];
+	snprintf(cal_path, sizeof cal_path, "%s/holidays.conf", dir);
+	FILE *f = fopen(cal_path, "w");
+	assert_non_null(f);
+	fputs("[us]\n1970-01-02 = closed Test Holiday\n", f);
+	fclose(f);
+	td_calendar *cal = td_calendar_load(cal_path, err, sizeof err);
+	if (!cal)
+		fail_msg("%s", err);
+	td_paper_params pp = { .max_orders = 64, .max_events = 4 * TD_PAPER_MIN_EVENTS, .cash = 1e6 };
+	td_oms_params p = { .reg = reg, .m = m, .capital = 1e6, .journal = path, .broker = td_paper_new(m, reg, &pp),
+			    .calendar = cal, .market = "us" };
+	td_risk_limits_default(&p.limits);
+	p.limits.vol_spike_pct = 2;
+	p.limits.vol_spike_window = 60;
+	p.limits.vol_spike_cooldown = 300;
+	td_oms_recovery rec;
+	td_oms *o = td_oms_open(&p, &rec, err, sizeof err);
+	if (!o)
+		fail_msg("%s", err);
+	td_order_req r = { .instr = spy, .side = TD_SIDE_BUY, .qty = 1, .type = TD_OT_MARKET, .tif = TD_TIF_DAY,
+			   .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	td_ticket t;
+	print_at(o, 16 * HOUR, 57000);
+	print_at(o, 16 * HOUR + 30 * TD_NS_PER_SEC, 58000);   /* 1.75 % */
+	assert_int_equal(td_oms_ticket(o, &r, &t, err, sizeof err), 0);
+	assert_int_equal(check_of(&t, "volatility spike", detail, sizeof detail), TD_RISK_PASS);
+	print_at(o, 16 * HOUR + 40 * TD_NS_PER_SEC, 58200);   /* 582 / 570 - 1 = 2.1 % */
+	assert_int_equal(td_oms_ticket(o, &r, &t, err, sizeof err), 0);
+	assert_int_equal(check_of(&t, "volatility spike", detail, sizeof detail), TD_RISK_FAIL);
+	assert_non_null(strstr(detail, "SPY moved 2.1"));
+	/* the next day is the holiday */
+	print_at(o, 24 * HOUR + 15 * HOUR, 58200);
+	assert_int_equal(td_oms_ticket(o, &r, &t, err, sizeof err), 0);
+	assert_int_equal(check_of(&t, "trading hours", detail, sizeof detail), TD_RISK_FAIL);
+	assert_non_null(strstr(detail, "Test Holiday (1970-01-02)"));
+	td_oms_close(o);
+	td_calendar_free(cal);
+	unlink(cal_path);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_breakeven_and_scale_by_hand),
 		cmocka_unit_test(test_breakeven_and_scale_out),
 		cmocka_unit_test(test_auto_close),
+		cmocka_unit_test(test_breaker_and_calendar_reach_the_checks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

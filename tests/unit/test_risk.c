@@ -1,7 +1,9 @@
 /*
  * Unit tests for src/oms/risk.c.  Each check is driven just past and just
  * inside its limit with numbers worked by hand in the comments; the margin
- * estimate is checked against the documented formulas by hand.
+ * estimate is checked against the documented formulas by hand.  The
+ * calendar and volatility-breaker inputs are set by hand in the context, as
+ * the order manager would fill them from td_calendar_now and td_spike_state.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -52,7 +54,7 @@ static void test_calm_order_passes_everything(void **state)
 	td_risk_check out[TD_RISK_MAX_CHECKS];
 	td_risk_status worst;
 	size_t n = td_risk_run(&lim, &c, out, &worst);
-	assert_true(n >= 15);
+	assert_true(n >= 16);
 	for (size_t i = 0; i < n; i++)
 		if (out[i].status != TD_RISK_PASS)
 			fail_msg("%s: %s %s", out[i].name, td_risk_status_name(out[i].status), out[i].detail);
@@ -251,6 +253,138 @@ static void test_verdict_matches_run(void **state)
 	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_FAIL);
 }
 
+#define HMS(h, m, s) ((((h) * 3600LL) + (m) * 60LL + (s)) * TD_NS_PER_SEC)
+#define NOW (1795794640LL * TD_NS_PER_SEC)   /* any instant: the checks only read the fields below */
+
+/* The calendar as td_calendar_now would give it for New York at local time tod on y-m-d. */
+static void set_day(td_risk_ctx *c, int y, int m, int d, td_ns tod, td_cal_kind kind, const char *name,
+		    td_ns close_tod)
+{
+	c->cal = (td_cal_now){ .now = NOW, .day = td_days_from_civil(y, m, d), .tod = tod,
+			       .today = { .kind = kind, .name = name, .close_tod = close_tod, .zone = "ET",
+					  .known = true } };
+}
+
+/* Holidays and early closes fail with the day's name and date, whatever the phase and extended hours say. */
+static void test_trading_hours_calendar(void **state)
+{
+	(void)state;
+	char d[128];
+	td_risk_ctx c = calm();
+	set_day(&c, 2026, 11, 26, HMS(10, 0, 0), TD_CAL_HOLIDAY, "Thanksgiving Day", 0);
+	assert_int_equal(verdict(&c, "trading hours", d), TD_RISK_FAIL);
+	assert_string_equal(d, "closed: Thanksgiving Day (2026-11-26)");
+	lim.extended_hours = true;
+	c.phase = TD_PHASE_PREMARKET;
+	assert_int_equal(verdict(&c, "trading hours", NULL), TD_RISK_FAIL);
+
+	/* the day after: open until 13:00, closed from 13:00, post-market included */
+	c = calm();
+	set_day(&c, 2026, 11, 27, HMS(12, 59, 59), TD_CAL_EARLY, "Day after Thanksgiving", HMS(13, 0, 0));
+	assert_int_equal(verdict(&c, "trading hours", d), TD_RISK_PASS);
+	assert_string_equal(d, "regular session; early close at 13:00 ET today");
+	c.cal.tod = HMS(13, 0, 0);
+	assert_int_equal(verdict(&c, "trading hours", d), TD_RISK_FAIL);
+	assert_string_equal(d, "early close at 13:00 ET on 2026-11-27");
+	lim.extended_hours = true;
+	c.cal.tod = HMS(16, 30, 0);
+	c.phase = TD_PHASE_POSTMARKET;
+	assert_int_equal(verdict(&c, "trading hours", NULL), TD_RISK_FAIL);
+	/* the pre-market of an early-close day is an ordinary pre-market */
+	c.cal.tod = HMS(8, 0, 0);
+	c.phase = TD_PHASE_PREMARKET;
+	assert_int_equal(verdict(&c, "trading hours", NULL), TD_RISK_WARN);
+
+	/* an ordinary day of a year the calendar does not list trades, and says the holidays are unknown */
+	c = calm();
+	set_day(&c, 2028, 3, 1, HMS(11, 0, 0), TD_CAL_OPEN, "", 0);
+	c.cal.today.known = false;
+	assert_int_equal(verdict(&c, "trading hours", d), TD_RISK_PASS);
+	assert_string_equal(d, "regular session; holidays of 2028 not in the calendar");
+	c.cal.today.known = true;
+	assert_int_equal(verdict(&c, "trading hours", d), TD_RISK_PASS);
+	assert_string_equal(d, "regular session");
+}
+
+/* The breaker tripped on a 2.40 % move, clearing 95 s from now: 10:30:40 + 95 s = 10:32:15 ET. */
+static td_risk_ctx spiked(void)
+{
+	td_risk_ctx c = calm();
+	set_day(&c, 2026, 11, 23, HMS(10, 30, 40), TD_CAL_OPEN, "", 0);
+	c.symbol = "SPY";
+	c.spike = (td_spike_info){ .tripped = true, .traded = true, .move_pct = 2.4, .window_s = 60, .limit_pct = 2,
+				   .at = NOW, .until = NOW + 95 * TD_NS_PER_SEC };
+	return c;
+}
+
+/* Tripped: orders that open or grow a position fail; reducing ones warn; calm, it passes with the move. */
+static void test_volatility_spike(void **state)
+{
+	(void)state;
+	char d[128];
+	td_risk_ctx c = spiked();
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_FAIL);   /* flat: buying opens */
+	assert_string_equal(d, "SPY moved 2.40% in 60 s (limit 2.00%): opening orders paused until 10:32:15 ET");
+	c.position = 300;   /* buying more grows it */
+	assert_int_equal(verdict(&c, "volatility spike", NULL), TD_RISK_FAIL);
+	req.side = TD_SIDE_SELL;   /* selling 100 of 300 reduces */
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_WARN);
+	assert_string_equal(d, "SPY moved 2.40% in 60 s (limit 2.00%): reduces the position; opening orders paused "
+			       "until 10:32:15 ET");
+	req.qty = 400;   /* selling 400 of 300 reverses: a new short */
+	assert_int_equal(verdict(&c, "volatility spike", NULL), TD_RISK_FAIL);
+	c.position = -300;   /* short 300, sell 400 more */
+	assert_int_equal(verdict(&c, "volatility spike", NULL), TD_RISK_FAIL);
+
+	/* without the calendar the pause is said in seconds */
+	c = spiked();
+	c.cal = (td_cal_now){ 0 };
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_FAIL);
+	assert_string_equal(d, "SPY moved 2.40% in 60 s (limit 2.00%): opening orders paused for 95 s more");
+
+	c = spiked();
+	c.spike = (td_spike_info){ .traded = true, .move_pct = 0.8, .window_s = 60, .limit_pct = 2, .at = NOW };
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_PASS);
+	assert_string_equal(d, "SPY moved 0.80% in 60 s (limit 2.00%)");
+	c.spike.traded = false;
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_PASS);
+	assert_string_equal(d, "no trades of SPY in the last 60 s");
+
+	c = spiked();
+	lim.vol_spike_pct = 0;
+	assert_int_equal(verdict(&c, "volatility spike", d), TD_RISK_NA);
+	assert_string_equal(d, "no limit set");
+}
+
+/* The fast verdict agrees with the full run on the calendar and the breaker. */
+static void test_verdict_matches_run_new_checks(void **state)
+{
+	(void)state;
+	td_risk_check out[TD_RISK_MAX_CHECKS];
+	td_risk_status worst;
+	td_risk_ctx c = spiked();
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(worst, TD_RISK_FAIL);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_FAIL);
+	c.position = 300;
+	req.side = TD_SIDE_SELL;   /* reducing: the breaker's warning is the worst */
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(worst, TD_RISK_WARN);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_WARN);
+
+	c = calm();
+	set_day(&c, 2026, 11, 27, HMS(12, 0, 0), TD_CAL_EARLY, "Day after Thanksgiving", HMS(13, 0, 0));
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(worst, TD_RISK_PASS);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_PASS);
+	c.cal.tod = HMS(13, 0, 1);
+	td_risk_run(&lim, &c, out, &worst);
+	assert_int_equal(worst, TD_RISK_FAIL);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_FAIL);
+	set_day(&c, 2026, 11, 26, HMS(10, 0, 0), TD_CAL_HOLIDAY, "Thanksgiving Day", 0);
+	assert_int_equal(td_risk_verdict(&lim, &c), TD_RISK_FAIL);
+}
+
 static void test_reduces(void **state)
 {
 	(void)state;
@@ -274,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_hours_kill_duplicate_buying_power),
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_verdict_matches_run),
+		cmocka_unit_test(test_trading_hours_calendar),
+		cmocka_unit_test(test_volatility_spike),
+		cmocka_unit_test(test_verdict_matches_run_new_checks),
 		cmocka_unit_test(test_reduces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
