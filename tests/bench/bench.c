@@ -77,6 +77,7 @@ static const struct {
 	{ "scan", td_bench_scan },
 	{ "journal", td_bench_journal },
 	{ "paper", td_bench_paper },
+	{ "alert", td_bench_alert },
 };
 
 /* With arguments, only the named benches run (./build/bench bsm iv). */

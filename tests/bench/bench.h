@@ -29,5 +29,6 @@ void td_bench_chain(void);
 void td_bench_scan(void);
 void td_bench_journal(void);
 void td_bench_paper(void);
+void td_bench_alert(void);
 
 #endif
