@@ -28,7 +28,7 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # unit tests with threads, run again under ThreadSanitizer
-TSAN_UNITS := test_ring test_feed test_engine
+TSAN_UNITS := test_ring test_feed test_engine test_alert_sink_http
 
 LIB_SRC   := $(sort $(wildcard src/*/*.c) $(wildcard ui/*.c))
 MAIN_SRC  := src/tapedeck.c
@@ -149,4 +149,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(B)/obj/$(MAIN_SRC:.c=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(B)/obj/$(MAIN_SRC:.c=.d) $(UNIT_BIN:=.d) $(SAN_BIN:=.d) $(TSAN_BIN:=.d)
