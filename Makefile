@@ -141,6 +141,7 @@ install: $(B)/tapedeck
 	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
 	install -m 0644 config/tapedeck.conf $(DESTDIR)$(DATADIR)/config/tapedeck.conf
 	install -m 0644 config/holidays.conf $(DESTDIR)$(DATADIR)/config/holidays.conf
+	install -m 0644 config/alerts.conf $(DESTDIR)$(DATADIR)/config/alerts.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tapedeck $(DESTDIR)$(MANDIR)/tapedeck.1

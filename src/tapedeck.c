@@ -292,10 +292,21 @@ static int run_ui(td_engine *e, const cli *c)
 	else
 		snprintf(desk, sizeof(desk), "orders are off: %s", err);
 	td_log_info("%s", desk);
+	char alerts[640];
+	td_alert_rules_report ar = { 0 };
+	if (td_engine_open_alerts(e, true, err, sizeof(err)) == 0) {
+		td_alerting_describe(td_engine_alerts(e), alerts, sizeof(alerts));
+		td_alert_rules_report_get(td_alerting_rules(td_engine_alerts(e)), &ar);
+	} else {
+		snprintf(alerts, sizeof(alerts), "alerts are off: %s", err);
+	}
+	td_log_info("%s", alerts);
 	td_ui *u = td_ui_new(e, theme, err, sizeof(err));
 	/* an empty journal has nothing to report: the status bar keeps its room */
 	if (u && (!td_engine_oms(e) || rec.records || rec.tail != TD_JOURNAL_CLEAN))
 		td_ui_note(u, !td_engine_oms(e) || rec.tail != TD_JOURNAL_CLEAN, desk);
+	if (u && (!td_engine_alerts(e) || ar.refused || ar.bad_lines || ar.state_locked))
+		td_ui_note(u, true, alerts);
 	if (u && td_engine_history_note(e))
 		td_ui_note(u, true, td_engine_history_note(e));   /* last: the one left on the bar */
 	if (!u || td_engine_start(e, err, sizeof(err)) < 0) {

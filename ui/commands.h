@@ -53,6 +53,10 @@
 	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta") \
 	X(BUY, "buy", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25 tp 515 sl 510)") \
 	X(SELL, "sell", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a sell ticket (:sell 2 SPY mkt)") \
+	X(ALERT, "alert", "add NAME EXPR [level= cooldown= sinks=]|list|show|enable|disable|delete NAME", "alerts", "manage alert rules (doc/alerts.md)") \
+	X(ACK, "ack", NULL, "alerts", "acknowledge the alert under the cursor") \
+	X(ACK_ALL, "ack-all", NULL, "alerts", "acknowledge every alert shown") \
+	X(ALERT_FILTER, "alert-filter", NULL, "alerts", "show all alerts, warnings and up, or critical only") \
 	X(MODIFY, "modify", "ID [qty N] [lmt P] [stp P]", "orders", "open a ticket changing a working order") \
 	X(TICKET_BUY, "ticket-buy", NULL, "orders", "open a buy ticket here: ladder price, chain contract, or market") \
 	X(TICKET_SELL, "ticket-sell", NULL, "orders", "open a sell ticket here: ladder price, chain contract, or market") \

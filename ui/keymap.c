@@ -36,6 +36,10 @@ static const td_binding bindings[] = {
 	{ "watchlist", "Enter", TD_CMD_SELECT },
 	{ "watchlist", "Space", TD_CMD_SELECT },
 	{ "tape", "a", TD_CMD_TAPE_ALL },
+	{ "alerts", "a", TD_CMD_ACK },
+	{ "alerts", "A", TD_CMD_ACK_ALL },
+	{ "alerts", "f", TD_CMD_ALERT_FILTER },
+	{ "alerts", "Enter", TD_CMD_SELECT },
 	{ "ladder", "c", TD_CMD_CENTRE },
 	{ "ladder", "b", TD_CMD_LADDER_VIEW },
 	{ "ladder", "[", TD_CMD_OLDER },
@@ -74,7 +78,7 @@ static const td_binding bindings[] = {
 
 /* Contexts in the order help and the man page list them. */
 static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "chain", "exposure",
-				      "scan", "help" };
+				      "scan", "alerts", "help" };
 
 static const struct {
 	const char *name;

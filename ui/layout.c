@@ -18,6 +18,7 @@ static const td_layout_def layouts[] = {
 	{ "wide", "h(v(watchlist=6,ladder):5,v(book:1,tape:2):4)", "watchlist over the ladder; book over tape" },
 	{ "tape", "v(watchlist=6,tape)", "watchlist and a tall tape" },
 	{ "trade", "v(watchlist=5,h(ladder:3,v(positions:1,orders:1,fills:1,deals:1):5))", "the ladder with positions, orders, fills and deals" },
+	{ "alerts", "v(watchlist=5,h(chart:3,v(alerts:2,tape:1):2))", "the chart with the alerts log and the tape" },
 	{ "options", "v(watchlist=5,h(chain:3,exposure:1):3,scan:2)", "the option chain heatmap, dealer exposure and the scanner" },
 };
 

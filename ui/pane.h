@@ -37,6 +37,9 @@ typedef struct td_view {
 				    another pane may set it to move the chain's cursor there */
 	const char *focus_request;  /* set by a pane's command: the name of the pane to focus next */
 	td_oms *oms;             /* the order manager, or NULL when orders are off */
+	td_alerting *alerts;     /* alerting, or NULL when it is off */
+	char order_request[192]; /* set by a pane's command: a :buy/:sell line to open a ticket with */
+	char order_source[40];   /* ... and where it came from ("alert:NAME") */
 } td_view;
 
 typedef enum td_reaction {
@@ -76,6 +79,7 @@ extern const td_pane_ops td_pane_orders;
 extern const td_pane_ops td_pane_positions;
 extern const td_pane_ops td_pane_deals;
 extern const td_pane_ops td_pane_fills;
+extern const td_pane_ops td_pane_alerts;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

@@ -45,7 +45,10 @@
 	X(HEAT2, "heat-2", 0)                                         \
 	X(HEAT3, "heat-3", 0)                                         \
 	X(HEAT4, "heat-4", TD_A_BOLD)                                 \
-	X(HEAT5, "heat-5", TD_A_BOLD | TD_A_UNDERLINE)
+	X(HEAT5, "heat-5", TD_A_BOLD | TD_A_UNDERLINE)                \
+	X(ALERT_INFO, "alert-info", 0)                                \
+	X(ALERT_WARNING, "alert-warning", TD_A_BOLD)                  \
+	X(ALERT_CRITICAL, "alert-critical", TD_A_REVERSE | TD_A_BOLD)
 
 /* Attribute bits, independent of curses so the parser needs no terminal. */
 #define TD_A_BOLD      0x01u

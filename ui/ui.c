@@ -33,7 +33,7 @@ static const td_pane_ops *const pane_table[] = {
 	&td_pane_watchlist, &td_pane_ladder, &td_pane_fpchart, &td_pane_tpo,
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
 	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,      &td_pane_orders,
-	&td_pane_positions, &td_pane_deals,     &td_pane_fills,
+	&td_pane_positions, &td_pane_deals,     &td_pane_fills,     &td_pane_alerts,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 
@@ -57,6 +57,8 @@ struct td_ui {
 	bool zoom;
 	bool help;
 	int help_top;
+	char text[8192];      /* the overlay shows this instead of the keys when set (the output of :alert list) */
+	char text_title[64];
 	bool prompt;
 	char line[PROMPT_MAX];
 	size_t len;
@@ -242,11 +244,10 @@ static int open_ticket(td_ui *u, const td_order_req *req, const char *note)
 	return 0;
 }
 
-/* :buy / :sell QTY|risk AMOUNT SYMBOL [TYPE PRICE...] [tp P] [sl P] [TIF] */
-static int typed_order(td_ui *u, td_cmd cmd, const char *arg)
+/* A ticket for an order line "buy|sell QTY|risk AMOUNT SYMBOL [TYPE PRICE...] [tp P] [sl P] [TIF]" from source. */
+static int typed_line(td_ui *u, const char *line, const char *source)
 {
-	char line[PROMPT_MAX + 8], err[200], note[128] = "";
-	snprintf(line, sizeof line, "%s %s", cmd == TD_CMD_BUY ? "buy" : "sell", arg);
+	char err[200], note[128] = "";
 	td_order_req req;
 	td_order_sizing sz;
 	if (td_order_parse(line, td_market_registry(u->view.market), &req, &sz, err, sizeof err) < 0) {
@@ -260,7 +261,42 @@ static int typed_order(td_ui *u, td_cmd cmd, const char *arg)
 		message(u, true, ":%s: %s", line, err);
 		return -1;
 	}
+	td_strlcpy(req.source, source, sizeof req.source);
 	return open_ticket(u, &req, note);
+}
+
+/* :buy / :sell */
+static int typed_order(td_ui *u, td_cmd cmd, const char *arg)
+{
+	char line[PROMPT_MAX + 8];
+	snprintf(line, sizeof line, "%s %s", cmd == TD_CMD_BUY ? "buy" : "sell", arg);
+	return typed_line(u, line, "manual");
+}
+
+/* Lines of text in the overlay the keys use (? or Esc closes it). */
+static void show_text(td_ui *u, const char *title, const char *text)
+{
+	td_strlcpy(u->text, text, sizeof u->text);
+	snprintf(u->text_title, sizeof u->text_title, "%s (Esc closes, j/k scroll)", title);
+	u->help = true;
+	u->help_top = 0;
+}
+
+/* :alert ...: the rules' answer on the status bar, or in the text overlay when it has several lines. */
+static int alert_command(td_ui *u, const char *arg)
+{
+	td_alerting *a = td_engine_alerts(u->engine);
+	if (!a) {
+		message(u, true, "alerts are off (see the log)");
+		return -1;
+	}
+	char out[8192];
+	int rc = td_alert_rules_command(td_alerting_rules(a), arg, out, sizeof out);
+	if (strchr(out, '\n'))
+		show_text(u, "alert", out);
+	else
+		message(u, rc < 0, "%s", out);
+	return rc;
 }
 
 /* :modify ID [qty N] [lmt P] [stp P]: a ticket for the changed order, confirmed like any other. */
@@ -449,6 +485,8 @@ static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 		return typed_order(u, cmd, arg);
 	case TD_CMD_MODIFY:
 		return typed_modify(u, arg);
+	case TD_CMD_ALERT:
+		return alert_command(u, arg);
 	default:
 		return 0;
 	}
@@ -460,7 +498,7 @@ static void run_global(td_ui *u, td_cmd cmd)
 	double s = td_feed_speed(td_engine_feed(u->engine));
 	switch (cmd) {
 	case TD_CMD_QUIT: u->quit = true; break;
-	case TD_CMD_HELP: u->help = !u->help; u->help_top = 0; break;
+	case TD_CMD_HELP: u->help = !u->help; u->help_top = 0; u->text[0] = '\0'; break;
 	case TD_CMD_PROMPT: u->prompt = true; u->len = 0; u->line[0] = '\0'; break;
 	case TD_CMD_REDRAW: clearok(curscr, TRUE); break;
 	case TD_CMD_FOCUS_NEXT: if (u->nplaced) u->focus = (u->focus + 1) % u->nplaced; break;
@@ -479,7 +517,7 @@ static void run_global(td_ui *u, td_cmd cmd)
 		order_command(u, cmd);
 		break;
 	case TD_CMD_LAYOUT: case TD_CMD_SPEED: case TD_CMD_THEME: case TD_CMD_SET: case TD_CMD_BUY: case TD_CMD_SELL:
-	case TD_CMD_MODIFY: {
+	case TD_CMD_MODIFY: case TD_CMD_ALERT: {
 		const td_cmd_info *ci = td_cmd_info_get(cmd);
 		message(u, true, "'%s' needs an argument: :%s %s", ci->name, ci->name, ci->arg);
 		break;
@@ -487,6 +525,18 @@ static void run_global(td_ui *u, td_cmd cmd)
 	default: break;
 	}
 	u->dirty = true;
+}
+
+/* A pane asked for a ticket (an alert's order template): the line goes through the command line's parser and the ticket. */
+static void take_order_request(td_ui *u)
+{
+	char line[sizeof u->view.order_request];
+	td_strlcpy(line, u->view.order_request, sizeof line);
+	u->view.order_request[0] = '\0';
+	if (line[0] == '!')
+		message(u, true, "%s", line + 1);
+	else if (line[0])
+		typed_line(u, line, u->view.order_source);
 }
 
 /* A pane asked for another to take the focus (the scanner's Enter opens the chain): give it, if placed. */
@@ -514,6 +564,7 @@ static void dispatch(td_ui *u, td_cmd cmd)
 	if (p && p->ops->command && p->ops->command(p->st, &u->view, cmd) == TD_REACT_DONE) {
 		u->dirty = true;
 		take_focus_request(u);
+		take_order_request(u);
 		return;
 	}
 	run_global(u, cmd);
@@ -676,11 +727,23 @@ static int help_lines(char lines[][128], int max)
 	return n;
 }
 
-/* The `?` overlay, generated from the command and key tables. */
+/* The overlay's own text, one line each (cut at 127 bytes). */
+static int text_lines(const char *text, char lines[][128], int max)
+{
+	int n = 0;
+	for (const char *p = text; *p && n < max; n++) {
+		size_t len = strcspn(p, "\n");
+		snprintf(lines[n], 128, "  %.*s", (int)(len < 125 ? len : 125), p);
+		p += len + (p[len] == '\n');
+	}
+	return n;
+}
+
+/* The `?` overlay, generated from the command and key tables, or the text of a command. */
 static void draw_help(td_ui *u)
 {
-	char lines[64][128];
-	int n = help_lines(lines, 64);
+	char lines[256][128];
+	int n = u->text[0] ? text_lines(u->text, lines, 256) : help_lines(lines, 256);
 	int h = n + 2 < LINES - 1 ? n + 2 : LINES - 1, w = COLS - 4 > 92 ? 92 : COLS - 4;
 	if (h < 3 || w < 20)
 		return;
@@ -689,7 +752,7 @@ static void draw_help(td_ui *u)
 		return;
 	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
 	werase(win);
-	td_draw_frame(win, "Keys (? or Esc closes, j/k scroll)", 1);
+	td_draw_frame(win, u->text[0] ? u->text_title : "Keys (? or Esc closes, j/k scroll)", 1);
 	if (u->help_top > n - (h - 2))
 		u->help_top = n - (h - 2) > 0 ? n - (h - 2) : 0;
 	for (int i = 0; i < h - 2 && u->help_top + i < n; i++) {
@@ -767,6 +830,18 @@ static int ui_signal_fd(void *fe)
 	return td_tui_signal_fd();
 }
 
+/* The newest loud alert on the status bar, with the bell. */
+static void alert_flash(td_ui *u)
+{
+	td_alerting *a = td_engine_alerts(u->engine);
+	td_alert_msg m;
+	if (!a || !td_alerting_take_flash(a, &m))
+		return;
+	message(u, m.level == TD_ALERT_CRITICAL, "ALERT %s %s %s: %s", td_alert_level_name(m.level), m.rule, m.symbol,
+		m.text);
+	beep();
+}
+
 static void ui_render(void *fe)
 {
 	td_ui *u = fe;
@@ -774,6 +849,7 @@ static void ui_render(void *fe)
 	char note[160];
 	if (oms && td_oms_take_note(oms, note, sizeof note))
 		message(u, false, "%s", note);
+	alert_flash(u);
 	td_ui_render(u);
 }
 
@@ -822,6 +898,7 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	u->view.chains = td_engine_chains(e);
 	u->view.opt_cursor = TD_NO_ID;
 	u->view.oms = td_engine_oms(e);
+	u->view.alerts = td_engine_alerts(e);
 	for (size_t i = 0; i < NPANES; i++) {
 		u->panes[i].ops = pane_table[i];
 		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {

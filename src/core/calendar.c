@@ -242,48 +242,9 @@ td_calendar *td_calendar_load(const char *path, char *err, size_t errlen)
 
 /* ---- finding the file ------------------------------------------------------------ */
 
-static bool td_cal_try(char *path, size_t n, const char *dir, const char *tail)
-{
-	int w = snprintf(path, n, "%s%s", dir, tail);
-	return w > 0 && (size_t)w < n && access(path, F_OK) == 0;
-}
-
-/* The directory of the running program, or false. */
-static bool td_cal_exe_dir(char *dir, size_t n)
-{
-	ssize_t len = readlink("/proc/self/exe", dir, n - 1);
-	if (len <= 0)
-		return false;
-	dir[len] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
 int td_calendar_locate(char *path, size_t n)
 {
-	char dir[PATH_MAX];
-
-	/* An existing file is taken even if unreadable, so that loading it says why rather than using another. */
-	if (td_config_user_path(dir, sizeof dir) == 0) {
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		if (td_cal_try(path, n, dir, "/holidays.conf"))
-			return 0;
-	}
-	if (td_cal_exe_dir(dir, sizeof dir) && (td_cal_try(path, n, dir, "/../config/holidays.conf") ||
-						td_cal_try(path, n, dir, "/../share/tapedeck/config/holidays.conf")))
-		return 0;
-	if (td_cal_try(path, n, "config", "/holidays.conf"))
-		return 0;
-#ifdef TD_DATADIR
-	if (td_cal_try(path, n, TD_DATADIR, "/config/holidays.conf"))
-		return 0;
-#endif
-	return -1;
+	return td_config_locate_data("holidays.conf", path, n);
 }
 
 td_calendar *td_calendar_open(char *err, size_t errlen)

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -214,6 +215,18 @@ static const td_option td_options[] = {
 	{ "orders", "auto_close", TD_OPT_STRING, TD_FIELD(auto_close, char *), 0, 0, NULL,
 	  td_check_hms, "HH:MM or HH:MM:SS, or empty", "",
 	  "local time at which every working order is cancelled and every position closed at market; empty = never" },
+	{ "alerts", "rules", TD_OPT_STRING, TD_FIELD(alert_rules, char *), 0, 0, NULL,
+	  NULL, NULL, "",
+	  "alert rules file; empty = $XDG_CONFIG_HOME/tapedeck/alerts.conf, else the shipped config/alerts.conf" },
+	{ "alerts", "bell", TD_OPT_ENUM, TD_FIELD(alert_bell, char *), 0, 0, "info|warning|critical|off",
+	  NULL, NULL, "warning",
+	  "least level of an alert that rings the terminal bell and flashes the status bar" },
+	{ "alerts", "desktop", TD_OPT_BOOL, TD_FIELD(alert_desktop, bool), 0, 0, NULL,
+	  NULL, NULL, "true",
+	  "send alerts whose sinks say desktop as desktop notifications when a notification service answers" },
+	{ "alerts", "webhooks", TD_OPT_STRING, TD_FIELD(alert_webhooks, char *), 0, 0, NULL,
+	  NULL, NULL, "",
+	  "webhook targets, ';' between them: NAME KIND URL|env:VAR|file:KEY [CHAT_ID] (doc/alert-sinks.md)" },
 	{ "log", "level", TD_OPT_LOGLEVEL, TD_FIELD(log_level, td_log_level), 0, 0,
 	  "error|warn|info|debug", NULL, NULL, "info",
 	  "least severe messages written to the log" },
@@ -709,4 +722,51 @@ int td_config_read_ini(const char *path, td_config_ini_fn fn, void *user,
 	if (bad > 0)
 		td_ini_error(&x, bad, "expected '[section]' or 'name = value'");
 	return x.first_bad ? -1 : 0;
+}
+
+/* ---- data files shipped in config/ ------------------------------------------------------- */
+
+/* dir + sub + "/" + name when it exists. */
+static bool td_try_path(char *path, size_t n, const char *dir, const char *sub, const char *name)
+{
+	int w = snprintf(path, n, "%s%s/%s", dir, sub, name);
+	return w > 0 && (size_t)w < n && access(path, F_OK) == 0;
+}
+
+/* The directory of the running program, or false. */
+static bool td_exe_dir(char *dir, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", dir, n - 1);
+	if (len <= 0)
+		return false;
+	dir[len] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+int td_config_locate_data(const char *name, char *path, size_t n)
+{
+	char dir[PATH_MAX];
+
+	/* An existing file is taken even if unreadable, so that loading it says why rather than using another. */
+	if (td_config_user_path(dir, sizeof dir) == 0) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (td_try_path(path, n, dir, "", name))
+			return 0;
+	}
+	if (td_exe_dir(dir, sizeof dir) && (td_try_path(path, n, dir, "/../config", name) ||
+					    td_try_path(path, n, dir, "/../share/tapedeck/config", name)))
+		return 0;
+	if (td_try_path(path, n, "config", "", name))
+		return 0;
+#ifdef TD_DATADIR
+	if (td_try_path(path, n, TD_DATADIR, "/config", name))
+		return 0;
+#endif
+	return -1;
 }

@@ -77,6 +77,12 @@ typedef struct td_config {
 	int scale_out;         /* ... and closing this percent of the open units */
 	char auto_close[16];   /* local "HH:MM[:SS]" at which every position is closed; "" = never */
 	/* [log] */
+	/* [alerts] */
+	char alert_rules[512]; /* alerts.conf; "" = found */
+	char alert_bell[16];   /* least level that rings the bell: info|warning|critical|off */
+	bool alert_desktop;    /* desktop notifications when a service answers */
+	char alert_webhooks[1024]; /* webhook targets, ';' between them */
+	/* [log] */
 	td_log_level log_level;
 	char log_file[512];    /* "" = $XDG_STATE_HOME/tapedeck/tapedeck.log */
 } td_config;
@@ -102,6 +108,15 @@ int td_config_set(td_config *c, const char *key, const char *value, char *err, s
  * ~/.config/tapedeck/tapedeck.conf.  Returns 0, or -1 if no home is known.
  */
 int td_config_user_path(char *buf, size_t n);
+
+/*
+ * A data file shipped in config/ (holidays.conf, alerts.conf): the user's
+ * ($XDG_CONFIG_HOME/tapedeck/NAME), then beside the program
+ * (../config/NAME in the source tree, ../share/tapedeck/config/NAME
+ * installed), then ./config/NAME, then the data directory chosen at build
+ * time.  0 with the path, or -1 when there is none.
+ */
+int td_config_locate_data(const char *name, char *path, size_t n);
 
 /* Directory for state (journal, tapes, log): $XDG_STATE_HOME/tapedeck or ~/.local/state/tapedeck. */
 int td_config_state_dir(char *buf, size_t n);

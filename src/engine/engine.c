@@ -32,6 +32,7 @@ struct td_engine {
 	td_analysis *analysis;
 	td_optchain *chains;
 	td_desk *desk;              /* NULL until td_engine_open_desk, or when it could not open */
+	td_alerting *alerts;        /* NULL until td_engine_open_alerts, or when it could not open */
 	char desk_note[300];        /* why there is no desk */
 	td_history *history;        /* NULL: none kept, or the file could not be used */
 	char history_path[512];
@@ -149,6 +150,7 @@ void td_engine_free(td_engine *e)
 	if (!e)
 		return;
 	td_feed_free(e->feed);
+	td_alerting_free(e->alerts);
 	td_source_close(&e->src);
 	td_desk_close(e->desk);
 	td_optchain_free(e->chains);
@@ -203,12 +205,16 @@ size_t td_engine_drain(td_engine *e, size_t max)
 			td_market_apply(e->market, &e->buf[i]);
 			if (oms)
 				td_oms_on_market(oms, &e->buf[i]);
+			if (e->alerts)
+				td_alerting_event(e->alerts, &e->buf[i]);
 			td_analysis_add(e->analysis, &e->buf[i]);
 			e->drained++;
 		}
 		total += n;
 	}
 	td_analysis_flush(e->analysis);
+	if (e->alerts && total)
+		td_alerting_turn(e->alerts, td_market_stats_get(e->market)->clock);
 	return total;
 }
 
@@ -343,6 +349,20 @@ int td_engine_open_desk(td_engine *e, td_oms_recovery *rep, char *err, size_t er
 	if (!e->desk)
 		td_strlcpy(e->desk_note, err, sizeof e->desk_note);
 	return e->desk ? 0 : -1;
+}
+
+int td_engine_open_alerts(td_engine *e, bool notify, char *err, size_t errlen)
+{
+	td_alerting_params p = { .cfg = &e->cfg, .reg = e->reg, .m = e->market, .analysis = e->analysis,
+				 .chains = e->chains, .session = e->src.session, .watch = e->src.watch,
+				 .nwatch = e->src.nwatch, .notify = notify };
+	e->alerts = td_alerting_new(&p, err, errlen);
+	return e->alerts ? 0 : -1;
+}
+
+td_alerting *td_engine_alerts(td_engine *e)
+{
+	return e->alerts;
 }
 
 const char *td_engine_desk_note(const td_engine *e)

@@ -20,6 +20,7 @@
 #include "engine/analysis.h"
 #include "engine/latency.h"
 #include "engine/market.h"
+#include "engine/alerting.h"
 #include "engine/desk.h"
 #include "engine/optchain.h"
 #include "feed/feed.h"
@@ -113,6 +114,17 @@ int td_engine_save_history(td_engine *e, char *err, size_t errlen);
  * runs on without trading).
  */
 int td_engine_open_desk(td_engine *e, td_oms_recovery *rep, char *err, size_t errlen);
+
+/*
+ * Start alerting (the workstation does; notify starts the worker that sends
+ * desktop notifications and webhooks): the rules are loaded and from then
+ * on evaluated after every turn (engine/alerting.h).  0, or -1 with err (the
+ * engine runs on without alerts).
+ */
+int td_engine_open_alerts(td_engine *e, bool notify, char *err, size_t errlen);
+
+/* Alerting, or NULL when it is not open. */
+td_alerting *td_engine_alerts(td_engine *e);
 
 /* The order manager, or NULL when the desk is not open. */
 td_oms *td_engine_oms(td_engine *e);

@@ -42,7 +42,7 @@
 #include "core/time.h"
 
 #define TD_ORDER_ID_MAX 32
-#define TD_ORDER_SOURCE_MAX 24
+#define TD_ORDER_SOURCE_MAX 40
 
 /* X(name, "text", final) */
 #define TD_ORDER_STATES(X)                       \

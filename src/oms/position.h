@@ -30,7 +30,7 @@
 #include "core/event.h"
 #include "core/time.h"
 
-#define TD_DEAL_SOURCE_MAX 24
+#define TD_DEAL_SOURCE_MAX 40
 
 /* How a deal was closed, as the closing fill was tagged. */
 typedef enum td_close_reason {

@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 53
+plan 57
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -347,3 +347,26 @@ ok $? "F asks for y (n does nothing), then closes the position at market through
 eventually 5 "screen | grep -q 'Deals: 1 closed' && screen | grep -Eq 'SPY +long +10 +[0-9.]+ [0-9:]{8} +10 +[0-9.]+ [0-9:]{8} +[-+][0-9]+[.][0-9]{2}'"
 ok $? "the deals pane lists the round trip with its entry, exit, charges and net" "$(screen | grep -A3 'Deals')"
 keys q; wait_exit 10 >/dev/null
+
+# Alerts: a rule typed at run time fires on the simulated SPY, rings and
+# flashes (warning is at the default bell level), lands in the alerts pane
+# unacknowledged, is acknowledged with a, and is listed by :alert list.
+start 160 40 $UTF8 -- --seed 1 --speed 5 --layout alerts
+eventually 10 "screen | grep -q 'Alerts'"
+keys -l ':alert add hi last > 0 level=warning instruments=SPY'
+keys Enter
+eventually 10 "screen | tail -n 1 | grep -q 'ALERT WARNING hi SPY' && screen | grep -Eq '[*]. ?[0-9:]{8} WARNING +hi +SPY'"
+ok $? ":alert add: the rule fires, the status bar flashes it and the pane lists it unacknowledged" "$(screen | grep -E 'ALERT|hi ')"
+keys Tab Tab a
+eventually 5 "screen | grep -Eq '[0-9:]{8} WARNING +hi +SPY' && ! screen | grep -Eq '[*]. ?[0-9:]{8} WARNING +hi' && screen | grep -q 'Alerts: 0 new'"
+ok $? "a in the alerts pane acknowledges the alert" "$(screen | grep -E 'Alerts|hi ')"
+keys -l ':alert list'
+keys Enter
+eventually 5 "screen | grep -q 'last > 0'"
+ok $? ":alert list shows the rules in the overlay" "$(screen | grep -E 'hi|alert')"
+keys Escape
+keys -l ':alert add bad last >> 3'
+keys Enter
+eventually 5 "screen | grep -q '\\^' && screen | grep -q 'column'"
+ok $? "a rule that does not parse is refused with the column and a caret under the bad token" "$(screen | grep -E 'column|\\^')"
+keys Escape q; wait_exit 10 >/dev/null

@@ -220,7 +220,7 @@ static void test_shipped_file_lists_every_option(void **state)
 		if (!has_key(&table, shipped.keys[i]))
 			fail_msg("config/tapedeck.conf sets '%s', which is no option", shipped.keys[i]);
 	}
-	assert_int_equal(table.n, 51);
+	assert_int_equal(table.n, 55);
 	assert_int_equal(shipped.n, table.n);
 }
 
@@ -242,7 +242,7 @@ static void test_shipped_file_documents_defaults(void **state)
 		snprintf(prev, sizeof prev, "%s", line);
 	}
 	fclose(f);
-	assert_int_equal(options, 51);
+	assert_int_equal(options, 55);
 	assert_int_equal(documented, options);
 }
 

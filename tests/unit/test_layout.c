@@ -24,8 +24,9 @@ static const td_layout_pane panes[] = {
 	{ "positions", 40, 4, 3 },
 	{ "deals", 40, 4, 4 },
 	{ "fills", 40, 4, 4 },
+	{ "alerts", 40, 4, 3 },
 };
-#define NP 15
+#define NP 16
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
