@@ -12,7 +12,7 @@ RUNS=0
 export TZ=UTC
 unset TMUX
 
-plan 57
+plan 58
 
 # start W H ENV... -- ARGS: run tapedeck in a fresh tmux session; its exit status goes to $SCRATCH/status.
 start() {
@@ -369,4 +369,18 @@ keys -l ':alert add bad last >> 3'
 keys Enter
 eventually 5 "screen | grep -q '\\^' && screen | grep -q 'column'"
 ok $? "a rule that does not parse is refused with the column and a caret under the bad token" "$(screen | grep -E 'column|\\^')"
-keys Escape q; wait_exit 10 >/dev/null
+keys Escape
+n0=$(intents)
+keys -l ':alert add buyit last > 0 instruments=SPY order="buy 3 {symbol} lmt {bid}"'
+keys Enter
+eventually 10 "screen | grep -Eq '[*]>[0-9:]{8} INFO +buyit +SPY'"
+s1=$?
+keys Enter
+eventually 5 "screen | grep -q 'BUY ticket' && screen | grep -Eq 'BUY 3 SPY +limit [0-9]+[.][0-9]{2}' && screen | grep -q 'Enter to arm'"
+s2=$?
+keys Escape
+eventually 5 "screen | grep -q 'ticket cancelled: nothing was sent'"
+s3=$?
+[ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ $s3 -eq 0 ] && [ "$(intents)" = "$n0" ]
+ok $? "Enter on an alert with an order template opens a pre-filled ticket; Escape sends nothing" "$(screen | grep -E 'buyit|BUY|cancelled')"
+keys q; wait_exit 10 >/dev/null
