@@ -153,12 +153,43 @@ static void test_runtime_rule_persists(void **st)
 	assert_non_null(strchr(out, '^'));
 }
 
+/* [alerts] webhooks reach the rules' sinks; a bad target is refused with its reason; bell must be a level or off. */
+static void test_webhooks_and_bell_from_config(void **st)
+{
+	(void)st;
+	td_config cfg = *td_engine_config(e);
+	const uint32_t *watch;
+	size_t nwatch = td_engine_watchlist(e, &watch);
+	td_alerting_params p = { .cfg = &cfg, .reg = td_market_registry(td_engine_market(e)), .m = td_engine_market(e),
+				 .analysis = td_engine_analysis(e), .chains = td_engine_chains(e),
+				 .session = td_engine_session(e), .watch = watch, .nwatch = nwatch, .rules_path = rules,
+				 .state_path = "" };
+	char err[256], out[1024];
+	snprintf(cfg.alert_webhooks, sizeof cfg.alert_webhooks, "ops json env:TD_TEST_HOOK ; chat telegram env:TD_TG 12345");
+	td_alerting *a = td_alerting_new(&p, err, sizeof err);
+	if (!a)
+		fail_msg("%s", err);
+	td_alert_rules *r = td_alerting_rules(a);
+	assert_int_equal(td_alert_rules_command(r, "add w1 last > 0 sinks=ops,chat,pane", out, sizeof out), 0);
+	assert_int_equal(td_alert_rules_command(r, "add w2 last > 0 sinks=nope", out, sizeof out), -1);
+	assert_non_null(strstr(out, "nope"));
+	td_alerting_free(a);
+	snprintf(cfg.alert_webhooks, sizeof cfg.alert_webhooks, "ops carrier-pigeon env:X");
+	assert_null(td_alerting_new(&p, err, sizeof err));
+	assert_non_null(strstr(err, "carrier-pigeon"));
+	cfg.alert_webhooks[0] = '\0';
+	snprintf(cfg.alert_bell, sizeof cfg.alert_bell, "loud");
+	assert_null(td_alerting_new(&p, err, sizeof err));
+	assert_non_null(strstr(err, "alerts.bell 'loud'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_alert_logged_and_flashed),
 		cmocka_unit_test(test_order_template_at_the_ask),
 		cmocka_unit_test(test_runtime_rule_persists),
+		cmocka_unit_test(test_webhooks_and_bell_from_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
