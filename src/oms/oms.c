@@ -421,18 +421,25 @@ static int64_t five_business_days_from(const td_oms *o, int64_t today)
  * day within the last 5 business days; and whether r would close a
  * position opened today (making another).
  */
-static void day_trades(const td_oms *o, const td_order_req *r, int *count, bool *completes)
+static int day_trades_5d(const td_oms *o, int64_t today)
 {
-	int64_t today = local_day(o, clock_now(o)), from = five_business_days_from(o, today);
+	int64_t from = five_business_days_from(o, today);
 	size_t n;
 	const td_deal *d = td_book_deals(o->book, &n);
-	*count = 0;
+	int count = 0;
 	for (size_t i = n; i > 0; i--) {
 		int64_t out = local_day(o, d[i - 1].exit_ns);
 		if (out < from)
 			break;
-		*count += local_day(o, d[i - 1].entry_ns) == out;
+		count += local_day(o, d[i - 1].entry_ns) == out;
 	}
+	return count;
+}
+
+static void day_trades(const td_oms *o, const td_order_req *r, int *count, bool *completes)
+{
+	int64_t today = local_day(o, clock_now(o));
+	*count = day_trades_5d(o, today);
 	const td_position *pos = td_book_position(o->book, r->instr);
 	bool against = pos && pos->qty != 0 && (pos->qty > 0) != (r->side == TD_SIDE_BUY);
 	*completes = against && local_day(o, pos->deal.entry_ns) == today;
@@ -455,13 +462,19 @@ static uint32_t breaker_instrument(const td_oms *o, uint32_t instr)
 	return ins && ins->kind == TD_INS_OPTION && ins->underlying != TD_NO_ID ? ins->underlying : instr;
 }
 
+static td_broker_account account(const td_oms *o)
+{
+	td_broker_account acct = { .cash = o->p.capital, .buying_power = o->p.capital };
+	if (o->p.broker.ops && o->p.broker.ops->account)
+		o->p.broker.ops->account(o->p.broker.impl, &acct);
+	return acct;
+}
+
 /* The checks' view of req now; replacing names the working order a modify would change ("" for a new order). */
 static void risk_ctx(const td_oms *o, const td_order_req *r, const char *replacing, td_risk_ctx *c)
 {
 	const td_position *pos = td_book_position(o->book, r->instr);
-	td_broker_account acct = { .cash = o->p.capital, .buying_power = o->p.capital };
-	if (o->p.broker.ops && o->p.broker.ops->account)
-		o->p.broker.ops->account(o->p.broker.impl, &acct);
+	td_broker_account acct = account(o);
 	size_t working = 0;
 	for (size_t i = 0; i < o->n; i++)
 		working += !td_order_final(o->orders[i].state) && strcmp(o->orders[i].id, replacing) != 0;
@@ -489,6 +502,49 @@ static void risk_ctx(const td_oms *o, const td_order_req *r, const char *replaci
 		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop_loss));
 	else if (r->stop != TD_PX_NONE && r->type != TD_OT_STOP && r->type != TD_OT_STOP_LIMIT)
 		c->stop_distance = fabs(c->price - to_price(o, r->instr, r->stop));
+}
+
+static void usage_positions(const td_oms *o, td_risk_usage *u, td_ns now)
+{
+	for (uint32_t i = 0; i < td_registry_count(o->p.reg); i++) {
+		const td_position *pos = td_book_position(o->book, i);
+		if (pos->qty != 0 && fabs(pos->qty) > u->largest_position) {
+			u->largest_position = fabs(pos->qty);
+			u->largest_symbol = td_registry_get(o->p.reg, i)->symbol;
+		}
+		td_spike_info si;
+		if (!o->spike)
+			continue;
+		td_spike_state(o->spike, i, now, &si);
+		if (si.tripped && u->paused++ == 0) {
+			u->paused_symbol = td_registry_get(o->p.reg, i)->symbol;
+			u->spike = si;
+		}
+	}
+}
+
+void td_oms_usage(const td_oms *o, td_risk_usage *u)
+{
+	td_ns now = clock_now(o);
+	double gross, day_pnl, equity = td_oms_equity(o);
+	exposure(o, &gross, &day_pnl);
+	size_t working = 0;
+	for (size_t i = 0; i < o->n; i++)
+		working += !td_order_final(o->orders[i].state);
+	*u = (td_risk_usage){
+		.open_orders = (int)working, .gross = gross, .capital = o->p.capital, .equity = equity,
+		.day_high_equity = fmax(o->day_high, equity), .day_pnl = day_pnl,
+		.consecutive_losses = td_book_losing_streak(o->book),
+		.day_trades_5d = day_trades_5d(o, local_day(o, now)), .buying_power = account(o).buying_power,
+		.phase = td_market_stats_get(o->p.m)->phase, .halted = o->halted,
+	};
+	td_calendar_now(o->p.calendar, o->p.market, now, &u->cal);
+	usage_positions(o, u, now);
+}
+
+const td_risk_limits *td_oms_limits(const td_oms *o)
+{
+	return &o->p.limits;
 }
 
 /* ---- trading ------------------------------------------------------------------ */

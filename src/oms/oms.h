@@ -165,6 +165,12 @@ const td_book *td_oms_book(const td_oms *o);
 /* The price (price units) an order is valued at: its limit, its stop, else the touch it would take, else the last trade. */
 double td_oms_order_price(const td_oms *o, const td_order_req *r);
 
+/* The account against its limits now (risk.h td_risk_usage), for the risk pane. */
+void td_oms_usage(const td_oms *o, td_risk_usage *u);
+
+/* The limits the manager checks orders against. */
+const td_risk_limits *td_oms_limits(const td_oms *o);
+
 /* Equity now: capital + realised + unrealised at the last prices. */
 double td_oms_equity(const td_oms *o);
 

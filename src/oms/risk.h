@@ -98,6 +98,32 @@ typedef struct td_risk_check {
 	char detail[120];         /* the numbers: "150 > 100 per order" */
 } td_risk_check;
 
+/*
+ * The account's standing against its limits now, without an order (the
+ * risk pane): what the checks that look beyond one order would read.
+ * Per-order limits (quantity, notional, price band, risk per trade,
+ * duplicates) have no standing; the pane shows their settings.
+ */
+typedef struct td_risk_usage {
+	int open_orders;          /* working orders */
+	double gross;             /* money: sum of |position| x price x multiplier */
+	double largest_position;  /* units: the largest |position| of any instrument */
+	const char *largest_symbol; /* its instrument (static in the registry); NULL when flat */
+	double capital;           /* the account's starting capital of the day */
+	double equity;            /* capital + realised + unrealised now */
+	double day_high_equity;   /* the day's high-water mark of equity */
+	double day_pnl;           /* realised + unrealised today */
+	int consecutive_losses;   /* losing round trips in a row today */
+	int day_trades_5d;        /* day trades in the last 5 business days */
+	double buying_power;      /* money available for new margin */
+	td_phase phase;           /* session phase now */
+	bool halted;              /* the kill switch is on */
+	td_cal_now cal;           /* the exchange calendar now */
+	int paused;               /* instruments the volatility breaker pauses now */
+	const char *paused_symbol; /* one of them (static in the registry); NULL when none */
+	td_spike_info spike;      /* that instrument's breaker state (zero when none is paused) */
+} td_risk_usage;
+
 #define TD_RISK_MAX_CHECKS 20
 
 /* The defaults (doc/orders.md lists them; they become the [risk] section of the configuration with order entry). */
