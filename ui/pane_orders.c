@@ -1,7 +1,9 @@
 /*
  * Orders, newest first: id, instrument, side, quantity, type and price,
- * what it is to a bracket (target, stop, exit), state, filled quantity at its average price, and why it was refused or
- * expired.  Working orders are drawn in the normal role, final ones dim.
+ * what it is to a linked group (a bracket's target or stop, an exit, a
+ * multi-leg order's leg), state, filled quantity at its average price, and
+ * why it was refused or expired.  Working orders are drawn in the normal
+ * role, final ones dim.
  */
 #include <math.h>
 #include <stdio.h>
@@ -9,11 +11,34 @@
 #include "draw.h"
 #include "pane.h"
 
+/*
+ * The price column: a leg shows its group's net ("net 3.20", "net mkt"), a
+ * working stop where it would trigger now (a trail as it has moved), else
+ * the limit or the stop asked.
+ */
+static void order_price(const td_view *v, const td_order *o, char *px, size_t n)
+{
+	const td_oms_group *g = o->role == TD_OR_LEG ? td_oms_group_find(v->oms, o->parent) : NULL;
+	bool trails = o->req.type == TD_OT_TRAIL_AMOUNT || o->req.type == TD_OT_TRAIL_PERCENT;
+	td_ticks stop = trails ? td_oms_working_stop(v->oms, o) : TD_PX_NONE;
+	char p[32];
+	if (g && g->limit == TD_PX_NONE) {
+		snprintf(px, n, "net mkt");
+	} else if (g) {
+		td_view_price(v, g->first, g->limit < 0 ? -g->limit : g->limit, p, sizeof p);
+		snprintf(px, n, "net %s%s", g->limit < 0 ? "-" : "", p);
+	} else if (stop != TD_PX_NONE) {
+		td_view_price(v, o->req.instr, stop, p, sizeof p);
+		snprintf(px, n, "@%s", p);
+	} else {
+		td_view_price(v, o->req.instr, o->req.limit != TD_PX_NONE ? o->req.limit : o->req.stop, px, n);
+	}
+}
+
 static void order_line(const td_view *v, const td_order *o, char *buf, size_t n)
 {
-	char px[32], avg[32] = "-";
-	td_ticks p = o->req.limit != TD_PX_NONE ? o->req.limit : o->req.stop;
-	td_view_price(v, o->req.instr, p, px, sizeof px);
+	char px[40], avg[32] = "-";
+	order_price(v, o, px, sizeof px);
 	if (o->filled)
 		td_view_price(v, o->req.instr, (td_ticks)llround(td_order_avg_px(o)), avg, sizeof avg);
 	snprintf(buf, n, "%-16s %-20.20s %-4s %6lld %-10.10s %9s %-6s %-16.16s %6lld @ %-9s %s", o->id,

@@ -49,8 +49,18 @@ typedef struct td_broker_ops {
 	const char *name;           /* "paper", ... */
 	/* Send an order (already journalled and risk-checked).  0, or -1 with err when it could not be sent at all. */
 	int (*place)(void *b, const td_order *o, char *err, size_t errlen);
+	/*
+	 * Send the legs of a multi-leg order (oms/combo.h; each leg a market
+	 * order of the strategy's quantity) to fill together, a unit at a
+	 * time, while the legs cost at most max_debit ticks per unit
+	 * (TD_PX_NONE: at market).  Cancelling any leg cancels them all.
+	 * NULL when the broker takes no multi-leg orders.
+	 */
+	int (*place_group)(void *b, const td_order *legs, size_t n, td_ticks max_debit, char *err, size_t errlen);
 	/* Change a working order's quantity (total), limit or stop (TD_PX_NONE keeps it).  0, or -1 with err. */
 	int (*modify)(void *b, const char *id, int64_t qty, td_ticks limit, td_ticks stop, char *err, size_t errlen);
+	/* The stop a working stop order triggers at now (a trail's moves included), or TD_PX_NONE.  NULL: not told. */
+	td_ticks (*working_stop)(void *b, const char *id);
 	/* Ask to cancel a working order.  0, or -1 with err. */
 	int (*cancel)(void *b, const char *id, char *err, size_t errlen);
 	/* Market data, every event after the market state has applied it (a paper broker fills from it). */

@@ -20,6 +20,8 @@ struct td_oms {
 	td_spike *spike;           /* the volatility breaker's windows, per instrument */
 	td_order *orders;
 	size_t n, cap;
+	td_oms_group *groups;      /* multi-leg orders, oldest first */
+	size_t ng, gcap;
 	td_oms_fill *fills;        /* every fill, oldest first (the fills pane) */
 	size_t nfills, fills_cap;
 	bool halted;
@@ -224,6 +226,34 @@ static int replay_event(td_oms *o, const td_journal_rec *r, char *why, size_t n)
 	return apply(o, ord, &e, why, n);
 }
 
+static td_oms_group *add_group(td_oms *o)
+{
+	if (o->ng == o->gcap) {
+		size_t cap = o->gcap ? 2 * o->gcap : 8;
+		td_oms_group *g = realloc(o->groups, cap * sizeof *g);
+		if (!g)
+			return NULL;
+		o->groups = g;
+		o->gcap = cap;
+	}
+	return memset(&o->groups[o->ng++], 0, sizeof o->groups[0]);
+}
+
+static int replay_group(td_oms *o, const td_journal_rec *r, char *why, size_t n)
+{
+	char sym[TD_SYMBOL_MAX];
+	td_oms_group *g = add_group(o);
+	if (!g)
+		return td_errf(why, n, "out of memory");
+	field(r->payload, "id", g->id, sizeof g->id);
+	g->kind = (td_combo_kind)field_i64(r->payload, "kind", 0);
+	g->side = (td_side)field_i64(r->payload, "side", 0);
+	g->qty = field_i64(r->payload, "qty", 0);
+	g->limit = field_i64(r->payload, "lmt", TD_PX_NONE);
+	g->first = td_registry_find(o->p.reg, field(r->payload, "sym", sym, sizeof sym));
+	return 0;
+}
+
 static int replay(const td_journal_rec *r, void *user, char *why, size_t n)
 {
 	td_oms *o = user;
@@ -231,6 +261,7 @@ static int replay(const td_journal_rec *r, void *user, char *why, size_t n)
 	case 'O': return replay_order(o, r, why, n);
 	case 'E': return replay_event(o, r, why, n);
 	case 'K': o->halted = strcmp(r->payload, "halt") == 0; return 0;
+	case 'G': return replay_group(o, r, why, n);
 	case 'M': return 0;   /* a modify asked for: its effect is the REPLACE event that follows, if any */
 	}
 	return td_errf(why, n, "unknown record kind '%c'", r->kind);
@@ -333,6 +364,7 @@ void td_oms_close(td_oms *o)
 	td_spike_free(o->spike);
 	free(o->orders);
 	free(o->fills);
+	free(o->groups);
 	free(o);
 }
 
@@ -608,6 +640,10 @@ static td_order *modifiable(td_oms *o, const char *id, char *err, size_t errlen)
 			td_order_state_name(ord->state));
 		return NULL;
 	}
+	if (ord->role == TD_OR_LEG) {
+		td_errf(err, errlen, "order %s is a leg of %s: cancel the order and enter it again", id, ord->parent);
+		return NULL;
+	}
 	if (ord->role == TD_OR_TARGET || ord->role == TD_OR_STOP) {
 		td_errf(err, errlen, "order %s is a bracket's %s: its quantity follows the entry", id,
 			td_order_role_name(ord->role));
@@ -772,9 +808,226 @@ int td_oms_send(td_oms *o, td_ticket *t, char *id, size_t idlen, char *err, size
 	return 0;
 }
 
+/* ---- multi-leg orders ------------------------------------------------------------- */
+
+static td_order_req leg_req(const td_combo_req *c, size_t i)
+{
+	td_order_req r = { .instr = c->legs[i].instr, .side = c->legs[i].side, .qty = c->qty, .type = TD_OT_MARKET,
+			   .tif = c->tif, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+	td_strlcpy(r.source, c->source, sizeof r.source);
+	return r;
+}
+
+static int combo_legs_ok(const td_oms *o, const td_combo_req *c, char *err, size_t errlen)
+{
+	if (!o->p.broker.ops->place_group)
+		return td_errf(err, errlen, "the %s broker takes no multi-leg orders", o->p.broker.ops->name);
+	if (c->n < 2 || c->n > TD_COMBO_LEGS_MAX || c->qty <= 0)
+		return td_errf(err, errlen, "a multi-leg order has 2 to %d legs and a quantity", TD_COMBO_LEGS_MAX);
+	for (size_t i = 0; i < c->n; i++) {
+		const td_instrument *ins = td_registry_get(o->p.reg, c->legs[i].instr);
+		if (!ins || ins->kind != TD_INS_OPTION)
+			return td_errf(err, errlen, "leg %zu is not a listed option", i + 1);
+	}
+	return 0;
+}
+
+/* Each leg's touch, and the margin of the whole order (td_combo_margin). */
+static void combo_prices(const td_oms *o, td_combo_ticket *ct)
+{
+	const td_combo_req *c = &ct->combo;
+	double px[TD_COMBO_LEGS_MAX], strike[TD_COMBO_LEGS_MAX], naked[TD_COMBO_LEGS_MAX];
+	bool call[TD_COMBO_LEGS_MAX];
+	int64_t expiry[TD_COMBO_LEGS_MAX];
+	bool priced = true;
+	for (size_t i = 0; i < c->n; i++) {
+		const td_instrument *ins = td_registry_get(o->p.reg, c->legs[i].instr);
+		const td_quote_state *q = td_market_get(o->p.m, c->legs[i].instr);
+		ct->px[i] = q ? (c->legs[i].side == TD_SIDE_BUY ? q->ask : q->bid) : TD_PX_NONE;
+		priced &= ct->px[i] != TD_PX_NONE;
+		td_order_req r = leg_req(c, i);
+		px[i] = td_oms_order_price(o, &r);
+		strike[i] = (double)ins->occ.strike_milli / 1000.0;
+		call[i] = ins->occ.right == 'C';
+		expiry[i] = ins->expiry_days;
+		naked[i] = margin_of(o, &r, px[i]);
+	}
+	td_ticks net = priced ? td_combo_net(c, ct->px) : TD_PX_NONE;
+	ct->net = net == TD_PX_NONE || c->side == TD_SIDE_BUY ? net : -net;
+	ct->margin = td_combo_margin(c, px, strike, call, expiry, naked, multiplier(o, c->legs[0].instr));
+}
+
+/* The checks' view of leg i: the first leg carries the whole order's margin, the legs before it are working. */
+static void leg_ctx(const td_oms *o, const td_combo_ticket *ct, size_t i, const td_order_req *r, td_risk_ctx *c)
+{
+	risk_ctx(o, r, "", c);
+	c->margin = i == 0 ? ct->margin : 0;
+	c->open_orders += (int)i;
+}
+
+static void merge_check(td_risk_check *into, const td_risk_check *leg, const char *symbol)
+{
+	if (leg->status <= into->status)
+		return;
+	into->status = leg->status;
+	snprintf(into->detail, sizeof into->detail, "%s: %s", symbol, leg->detail);
+}
+
+int td_oms_combo_ticket(td_oms *o, const td_combo_req *c, td_combo_ticket *ct, char *err, size_t errlen)
+{
+	if (combo_legs_ok(o, c, err, errlen) < 0)
+		return -1;
+	memset(ct, 0, sizeof *ct);
+	ct->combo = *c;
+	combo_prices(o, ct);
+	td_risk_check merged[TD_RISK_MAX_CHECKS], leg[TD_RISK_MAX_CHECKS];
+	td_risk_status worst = TD_RISK_PASS, w;
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		td_order_req r = leg_req(c, i);
+		td_risk_ctx rc;
+		leg_ctx(o, ct, i, &r, &rc);
+		n = td_risk_run(&o->p.limits, &rc, leg, &w);
+		worst = w > worst ? w : worst;
+		for (size_t k = 0; k < n; k++) {
+			if (i == 0)
+				merged[k] = (td_risk_check){ .name = leg[k].name, .status = TD_RISK_PASS };
+			if (i == 0 && leg[k].status == TD_RISK_PASS)
+				td_strlcpy(merged[k].detail, leg[k].detail, sizeof merged[k].detail);
+			merge_check(&merged[k], &leg[k], td_registry_get(o->p.reg, r.instr)->symbol);
+		}
+	}
+	td_order_req first = leg_req(c, 0);
+	td_ticket_init(&ct->t, &first, merged, n, worst, o->p.strict);
+	return 0;
+}
+
+static int combo_recheck(td_oms *o, const td_combo_ticket *ct, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < ct->combo.n; i++) {
+		td_order_req r = leg_req(&ct->combo, i);
+		td_risk_ctx c;
+		leg_ctx(o, ct, i, &r, &c);
+		c.duplicate = false;
+		c.open_orders -= (int)ct->combo.n;   /* the legs just journalled are this order */
+		if (td_risk_verdict(&o->p.limits, &c) == TD_RISK_FAIL) {
+			td_risk_check checks[TD_RISK_MAX_CHECKS];
+			td_risk_status worst;
+			first_failure(checks, td_risk_run(&o->p.limits, &c, checks, &worst), why, whylen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int journal_group(td_oms *o, const td_combo_req *c, char *gid, size_t gidlen, char *err, size_t errlen)
+{
+	char payload[TD_JOURNAL_PAYLOAD_MAX];
+	if (td_journal_next_id(o->j, gid, gidlen) < 0)
+		return td_errf(err, errlen, "no order id");
+	td_oms_group *g = add_group(o);
+	if (!g)
+		return td_errf(err, errlen, "out of memory");
+	snprintf(payload, sizeof payload, "id=%s\tkind=%d\tside=%d\tqty=%lld\tlmt=%lld\tsym=%s", gid, (int)c->kind,
+		 (int)c->side, (long long)c->qty, (long long)c->limit, td_registry_get(o->p.reg, c->legs[0].instr)->symbol);
+	if (td_journal_append(o->j, 'G', clock_now(o), payload, NULL, err, errlen) < 0) {
+		o->ng--;
+		td_strlcpy(o->refusal, err, sizeof o->refusal);
+		return -1;
+	}
+	*g = (td_oms_group){ .kind = c->kind, .side = c->side, .qty = c->qty, .limit = c->limit,
+			     .first = c->legs[0].instr };
+	td_strlcpy(g->id, gid, sizeof g->id);
+	return 0;
+}
+
+/* Every leg's event, journalled; the first failure is kept in err. */
+static int record_legs(td_oms *o, size_t first, size_t n, td_order_event ev, const char *why, char *err,
+		       size_t errlen)
+{
+	int rc = 0;
+	for (size_t i = first; i < first + n; i++)
+		if (record_event(o, &o->orders[i], ev, why, clock_now(o), err, errlen) < 0)
+			rc = -1;
+	return rc;
+}
+
+int td_oms_send_combo(td_oms *o, td_combo_ticket *ct, char *id, size_t idlen, char *err, size_t errlen)
+{
+	const td_combo_req *c = &ct->combo;
+	if (ct->t.stage != TD_TICKET_CONFIRMED)
+		return td_errf(err, errlen, "the order was not confirmed (Enter, then y)");
+	if (o->refusal[0])
+		return td_errf(err, errlen, "not trading: %s", o->refusal);
+	if (combo_legs_ok(o, c, err, errlen) < 0)
+		return -1;
+	ct->t.stage = TD_TICKET_SENT;
+	char gid[TD_ORDER_ID_MAX], why[160];
+	if (journal_group(o, c, gid, sizeof gid, err, errlen) < 0)
+		return -1;
+	td_strlcpy(id, gid, idlen);
+	size_t first = o->n;
+	for (size_t i = 0; i < c->n; i++) {
+		td_order_req r = leg_req(c, i);
+		if (!journal_intent(o, &r, TD_OR_LEG, gid, err, errlen)) {
+			record_legs(o, first, i, TD_OEV_RISK_FAIL, "a leg could not be journalled", why, sizeof why);
+			return -1;
+		}
+	}
+	if (combo_recheck(o, ct, why, sizeof why) < 0) {
+		record_legs(o, first, c->n, TD_OEV_RISK_FAIL, why, err, errlen);
+		return td_errf(err, errlen, "refused: %s", why);
+	}
+	if (record_legs(o, first, c->n, TD_OEV_RISK_OK, NULL, err, errlen) < 0)
+		return -1;
+	if (o->p.broker.ops->place_group(o->p.broker.impl, &o->orders[first], c->n, td_combo_max_debit(c), err,
+					  errlen) < 0) {
+		td_strlcpy(why, err, sizeof why);
+		record_legs(o, first, c->n, TD_OEV_REJECT, why, err, errlen);
+		return td_errf(err, errlen, "broker refused: %s", why);
+	}
+	td_oms_pump(o);
+	return 0;
+}
+
+const td_oms_group *td_oms_group_find(const td_oms *o, const char *id)
+{
+	for (size_t i = o->ng; i > 0; i--)
+		if (strcmp(o->groups[i - 1].id, id) == 0)
+			return &o->groups[i - 1];
+	return NULL;
+}
+
+td_ticks td_oms_working_stop(const td_oms *o, const td_order *ord)
+{
+	if (td_order_final(ord->state) || !o->p.broker.ops->working_stop)
+		return TD_PX_NONE;
+	return o->p.broker.ops->working_stop(o->p.broker.impl, ord->id);
+}
+
+/* Cancel a multi-leg order: every working leg's request journalled, then one cancel for them all. */
+static int cancel_group(td_oms *o, const char *gid, const char *why, char *err, size_t errlen)
+{
+	td_order *any = NULL;
+	for (size_t i = 0; i < o->n; i++) {
+		td_order *leg = &o->orders[i];
+		if (leg->role != TD_OR_LEG || strcmp(leg->parent, gid) != 0 || td_order_final(leg->state) ||
+		    leg->state == TD_ORD_NEW || leg->state == TD_ORD_CANCEL_PENDING)
+			continue;
+		if (record_event(o, leg, TD_OEV_CANCEL_REQ, why, clock_now(o), err, errlen) < 0)
+			return -1;
+		any = leg;
+	}
+	if (!any)
+		return td_errf(err, errlen, "no working leg of %s", gid);
+	return o->p.broker.ops->cancel(o->p.broker.impl, any->id, err, errlen);
+}
+
 /* Ask the broker to cancel (journalled first), without taking in its answer. */
 static int cancel(td_oms *o, td_order *ord, const char *why, char *err, size_t errlen)
 {
+	if (ord->role == TD_OR_LEG)
+		return cancel_group(o, ord->parent, why, err, errlen);
 	if (record_event(o, ord, TD_OEV_CANCEL_REQ, why, clock_now(o), err, errlen) < 0)
 		return -1;
 	return o->p.broker.ops->cancel(o->p.broker.impl, ord->id, err, errlen);
@@ -783,6 +1036,11 @@ static int cancel(td_oms *o, td_order *ord, const char *why, char *err, size_t e
 int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen)
 {
 	td_order *ord = find(o, id);
+	if (!ord && td_oms_group_find(o, id)) {
+		int rc = cancel_group(o, id, NULL, err, errlen);
+		td_oms_pump(o);
+		return rc;
+	}
 	if (!ord)
 		return td_errf(err, errlen, "no order %s", id);
 	if (cancel(o, ord, NULL, err, errlen) < 0)

@@ -18,7 +18,8 @@
  *
  * Journal records (payloads are tab-separated key=value, doc/orders.md):
  *   'O' an order intent, 'E' an order event, 'M' a modify asked of the
- *   broker, 'K' the kill switch.
+ *   broker, 'K' the kill switch, 'G' a multi-leg order (its legs follow as
+ *   'O' records of role leg).
  *
  * Brackets (bracket.h): when a bracket's entry fills, its target and stop
  * are journalled and sent as orders of their own linked to it, and kept the
@@ -36,6 +37,7 @@
 #include "engine/market.h"
 #include "oms/bracket.h"
 #include "oms/broker.h"
+#include "oms/combo.h"
 #include "oms/journal.h"
 #include "oms/order.h"
 #include "oms/parse.h"
@@ -116,6 +118,49 @@ int td_oms_size(const td_oms *o, td_order_req *req, const td_order_sizing *sz, c
  */
 int td_oms_modify_ticket(td_oms *o, const char *id, int64_t qty, td_ticks limit, td_ticks stop, td_ticket *t,
 			 char *err, size_t errlen);
+
+/* A multi-leg order as the manager keeps it; its legs are orders of role leg whose parent is id. */
+typedef struct td_oms_group {
+	char id[TD_ORDER_ID_MAX];
+	td_combo_kind kind;
+	td_side side;
+	int64_t qty;
+	td_ticks limit;            /* the net as asked, ticks of the first leg; TD_PX_NONE at market */
+	uint32_t first;            /* the first leg's instrument (the net's price format) */
+} td_oms_group;
+
+/* A multi-leg ticket: the legs, their prices now, and every check over all of them. */
+typedef struct td_combo_ticket {
+	td_combo_req combo;
+	td_ticket t;               /* the confirmation; its checks are each check's worst over the legs; t.req is the first leg at the strategy's quantity */
+	td_ticks px[TD_COMBO_LEGS_MAX]; /* each leg's touch now (what it would take), TD_PX_NONE when none */
+	td_ticks net;              /* the legs' net at those touches per unit as the trader sees it (a sold strategy's credit is positive); TD_PX_NONE when a leg has no touch */
+	double margin;             /* money the order ties up (td_combo_margin) */
+} td_combo_ticket;
+
+/*
+ * A ticket for a multi-leg order: every check run for each leg as an
+ * order of its own (the first leg carries the whole order's margin, each
+ * leg counts the legs before it as working), merged check by check into
+ * the worst verdict with that leg's numbers.  0, or -1 with err (the
+ * broker takes no multi-leg orders, a leg is not an option, ...).
+ */
+int td_oms_combo_ticket(td_oms *o, const td_combo_req *c, td_combo_ticket *ct, char *err, size_t errlen);
+
+/*
+ * Send a confirmed multi-leg ticket, once: the group ('G') and each leg's
+ * intent are journalled, the checks run again for every leg, and the
+ * broker gets the legs together.  id gets the group's id.  0, or -1 with
+ * err.  Cancelling any leg (or the group's id) cancels every leg; legs
+ * cannot be modified.
+ */
+int td_oms_send_combo(td_oms *o, td_combo_ticket *ct, char *id, size_t idlen, char *err, size_t errlen);
+
+/* The group of a leg (by the group's id), or NULL. */
+const td_oms_group *td_oms_group_find(const td_oms *o, const char *id);
+
+/* The stop a working stop or trailing stop would trigger at now (the broker's, as it trails), or TD_PX_NONE. */
+td_ticks td_oms_working_stop(const td_oms *o, const td_order *ord);
 
 /* Ask the broker to cancel a working order (journalled first).  0, or -1 with err. */
 int td_oms_cancel(td_oms *o, const char *id, char *err, size_t errlen);

@@ -220,7 +220,7 @@ int td_order_replace(td_order *o, int64_t qty, td_ticks limit, td_ticks stop, td
 
 const char *td_order_role_name(td_order_role r)
 {
-	static const char *const names[TD_OR_COUNT] = { "", "target", "stop", "exit" };
+	static const char *const names[TD_OR_COUNT] = { "", "target", "stop", "exit", "leg" };
 	return (unsigned)r < TD_OR_COUNT ? names[r] : "?";
 }
 

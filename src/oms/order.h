@@ -121,12 +121,13 @@ typedef enum td_order_role {
 	TD_OR_TARGET,      /* a bracket's take-profit, placed when its entry fills */
 	TD_OR_STOP,        /* a bracket's stop-loss, likewise */
 	TD_OR_EXIT,        /* sent by an exit rule: scale-out, time-based close */
+	TD_OR_LEG,         /* a leg of a multi-leg order (oms/combo.h): parent is the group */
 	TD_OR_COUNT
 } td_order_role;
 
 typedef struct td_order {
 	char id[TD_ORDER_ID_MAX];  /* client order id, unique across restarts */
-	char parent[TD_ORDER_ID_MAX]; /* the entry a target, stop or exit belongs to; "" when alone */
+	char parent[TD_ORDER_ID_MAX]; /* the entry a target, stop or exit belongs to, a leg's group; "" when alone */
 	td_order_role role;
 	td_order_req req;
 	td_order_state state;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "oms/combo.h"
 
 typedef td_ticks (*trail_fn)(td_ticks best, int64_t trail);
 
@@ -69,12 +70,21 @@ typedef struct work {
 	bool live;                  /* matching as a market or limit order (a stop: triggered) */
 } work;
 
+/* A multi-leg order: its legs fill together, a unit of the strategy at a time. */
+typedef struct combo {
+	work legs[TD_COMBO_LEGS_MAX];
+	size_t n;
+	td_ticks max_debit;         /* the most the legs may cost per unit (ticks); TD_PX_NONE at market */
+} combo;
+
 typedef struct paper {
 	const td_market *m;
 	const td_registry *reg;
 	td_paper_params p;
 	work *w;                    /* p.max_orders; nw in use, in queue-time order */
 	size_t nw;
+	combo *c;                   /* p.max_orders; nc in use */
+	size_t nc;
 	td_broker_ev *q;            /* ring of p.max_events; qn from qhead */
 	size_t qhead, qn;
 	double cash;
@@ -122,6 +132,8 @@ static td_ns clock_now(const paper *p)
 static size_t room(const paper *p)
 {
 	size_t used = p->qn + p->nw;
+	for (size_t i = 0; i < p->nc; i++)
+		used += p->c[i].n;
 	return used < p->p.max_events ? p->p.max_events - used : 0;
 }
 
@@ -329,6 +341,121 @@ static int paper_place(void *b, const td_order *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- multi-leg orders ------------------------------------------------------------ */
+
+/*
+ * Match a combo at the top of each leg's book: when every leg has a touch
+ * and the legs' net there is within the limit, fill the units all the
+ * touches' sizes allow, every leg at its touch.  True when it works on.
+ */
+static bool combo_match(paper *p, combo *c, td_ns t)
+{
+	td_ticks px[TD_COMBO_LEGS_MAX], net = 0;
+	int64_t units = open_qty(&c->legs[0]);
+	for (size_t i = 0; i < c->n; i++) {
+		const td_quote_state *q = td_market_get(p->m, c->legs[i].o.req.instr);
+		bool buy = is_buy(&c->legs[i]);
+		px[i] = buy ? q->ask : q->bid;
+		if (px[i] == TD_PX_NONE)
+			units = 0;
+		units = min64(units, buy ? q->ask_sz : q->bid_sz);
+		net += buy ? px[i] : -px[i];
+	}
+	if (units > 0 && (c->max_debit == TD_PX_NONE || net <= c->max_debit))
+		for (size_t i = 0; i < c->n; i++)
+			fill(p, &c->legs[i], units, px[i], t);
+	if (open_qty(&c->legs[0]) == 0)
+		return false;
+	const char *why = !tif_rules[c->legs[0].o.req.tif].rests ? "IOC: not filled at once"
+			  : c->max_debit == TD_PX_NONE		 ? "market: the legs' quotes ran out"
+								 : NULL;
+	for (size_t i = 0; why && i < c->n; i++)
+		push_why(p, TD_BEV_EXPIRED, c->legs[i].o.id, t, why);
+	return why == NULL;
+}
+
+static void combo_drop(paper *p, size_t i)
+{
+	memmove(&p->c[i], &p->c[i + 1], (p->nc - i - 1) * sizeof p->c[0]);
+	p->nc--;
+}
+
+static bool combo_find(const paper *p, const char *id, size_t *at)
+{
+	for (size_t i = 0; i < p->nc; i++)
+		for (size_t k = 0; k < p->c[i].n; k++)
+			if (strcmp(p->c[i].legs[k].o.id, id) == 0) {
+				*at = i;
+				return true;
+			}
+	return false;
+}
+
+static int combo_refuse(const paper *p, const td_order *legs, size_t n, char *why, size_t len)
+{
+	if (n < 2 || n > TD_COMBO_LEGS_MAX)
+		return td_errf(why, len, "a multi-leg order has 2 to %d legs, not %zu", TD_COMBO_LEGS_MAX, n);
+	if (p->nc == p->p.max_orders)
+		return td_errf(why, len, "%zu multi-leg orders working: the paper broker's limit", p->nc);
+	for (size_t i = 0; i < n; i++) {
+		const td_quote_state *q = td_market_get(p->m, legs[i].req.instr);
+		if (legs[i].req.type != TD_OT_MARKET || legs[i].req.qty != legs[0].req.qty || !q)
+			return td_errf(why, len, "leg %s is not a plain leg of the order", legs[i].id);
+	}
+	return 0;
+}
+
+static int paper_place_group(void *b, const td_order *legs, size_t n, td_ticks max_debit, char *err, size_t errlen)
+{
+	paper *p = b;
+	if (room(p) < 2 * TD_COMBO_LEGS_MAX)
+		return td_errf(err, errlen, "paper broker: event queue too full for an order, poll first");
+	td_ns t = clock_now(p);
+	char why[96];
+	bool bad = combo_refuse(p, legs, n, why, sizeof why) != 0;
+	combo *c = &p->c[p->nc];  /* kept only when it works on */
+	memset(c, 0, sizeof *c);
+	c->n = n;
+	c->max_debit = max_debit;
+	for (size_t i = 0; i < n; i++) {
+		if (bad) {
+			push_why(p, TD_BEV_REJECT, legs[i].id, t, why);
+			continue;
+		}
+		work_init(p, &c->legs[i], &legs[i], td_market_get(p->m, legs[i].req.instr));
+		push(p, TD_BEV_ACK, legs[i].id, t);
+	}
+	if (!bad && combo_match(p, c, t))
+		p->nc++;
+	return 0;
+}
+
+static bool combo_has(const combo *c, uint32_t instr)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->legs[i].o.req.instr == instr)
+			return true;
+	return false;
+}
+
+/* Quotes moved: the combos on that instrument try again. */
+static void combos_on(paper *p, uint32_t instr, td_ns t)
+{
+	for (size_t i = 0; i < p->nc;) {
+		if (combo_has(&p->c[i], instr) && room(p) >= p->c[i].n && !combo_match(p, &p->c[i], t))
+			combo_drop(p, i);
+		else
+			i++;
+	}
+}
+
+static void combos_cancel(paper *p, size_t i, td_ns t, const char *why)
+{
+	for (size_t k = 0; k < p->c[i].n; k++)
+		push_why(p, TD_BEV_CANCELLED, p->c[i].legs[k].o.id, t, why);
+	combo_drop(p, i);
+}
+
 /* Why a modify cannot apply to w, or 0. */
 static int modify_refuse(const work *w, int64_t qty, td_ticks limit, td_ticks stop, char *why, size_t n)
 {
@@ -386,6 +513,13 @@ static int paper_modify(void *b, const char *id, int64_t qty, td_ticks limit, td
 	return 0;
 }
 
+static td_ticks paper_working_stop(void *b, const char *id)
+{
+	const paper *p = b;
+	size_t i;
+	return find(p, id, &i) && !p->w[i].live ? p->w[i].stop : TD_PX_NONE;
+}
+
 static int paper_cancel(void *b, const char *id, char *err, size_t errlen)
 {
 	paper *p = b;
@@ -393,6 +527,10 @@ static int paper_cancel(void *b, const char *id, char *err, size_t errlen)
 	if (find(p, id, &i)) {
 		push_why(p, TD_BEV_CANCELLED, id, clock_now(p), "cancelled on request");
 		drop(p, i);
+		return 0;
+	}
+	if (combo_find(p, id, &i)) {
+		combos_cancel(p, i, clock_now(p), "cancelled on request, with every leg");
 		return 0;
 	}
 	if (room(p) < 1)
@@ -503,6 +641,15 @@ static void on_phase(paper *p, td_phase to, td_ns t)
 			i++;
 		}
 	}
+	for (size_t i = 0; i < p->nc;) {
+		if (tif_rules[p->c[i].legs[0].o.req.tif].day) {
+			for (size_t k = 0; k < p->c[i].n; k++)
+				push_why(p, TD_BEV_EXPIRED, p->c[i].legs[k].o.id, t, why);
+			combo_drop(p, i);
+		} else {
+			i++;
+		}
+	}
 }
 
 static void paper_on_market(void *b, const td_event *ev)
@@ -510,7 +657,9 @@ static void paper_on_market(void *b, const td_event *ev)
 	paper *p = b;
 	if (ev->type == TD_EV_TRADE)
 		on_trade(p, ev);
-	else if (ev->type == TD_EV_STATUS && ev->u.status.kind == TD_ST_PHASE && ev->u.status.phase < TD_PHASE_COUNT)
+	if (ev->type != TD_EV_STATUS && p->nc > 0)
+		combos_on(p, ev->instr, ev->exch_ns);
+	if (ev->type == TD_EV_STATUS && ev->u.status.kind == TD_ST_PHASE && ev->u.status.phase < TD_PHASE_COUNT)
 		on_phase(p, (td_phase)ev->u.status.phase, ev->exch_ns);
 }
 
@@ -540,6 +689,7 @@ static void paper_free(void *b)
 	if (!p)
 		return;
 	free(p->w);
+	free(p->c);
 	free(p->q);
 	free(p);
 }
@@ -547,7 +697,9 @@ static void paper_free(void *b)
 static const td_broker_ops paper_ops = {
 	.name = "paper",
 	.place = paper_place,
+	.place_group = paper_place_group,
 	.modify = paper_modify,
+	.working_stop = paper_working_stop,
 	.cancel = paper_cancel,
 	.on_market = paper_on_market,
 	.poll = paper_poll,
@@ -571,8 +723,9 @@ td_broker td_paper_new(const td_market *m, const td_registry *reg, const td_pape
 	p->phase = td_market_stats_get(m)->phase;
 	/* one slot past the working orders: an order that cannot work on (market, IOC) is matched there */
 	p->w = calloc(prm->max_orders + 1, sizeof *p->w);
+	p->c = calloc(prm->max_orders + 1, sizeof *p->c);
 	p->q = calloc(prm->max_events, sizeof *p->q);
-	if (!p->w || !p->q) {
+	if (!p->w || !p->c || !p->q) {
 		paper_free(p);
 		return none;
 	}
@@ -584,6 +737,6 @@ int td_paper_stats_get(const td_broker *b, td_paper_stats *out)
 	if (!b || b->ops != &paper_ops || !b->impl)
 		return -1;
 	const paper *p = b->impl;
-	*out = (td_paper_stats){ .working = p->nw, .queued = p->qn, .stalled = p->stalled };
+	*out = (td_paper_stats){ .working = p->nw + p->nc, .queued = p->qn, .stalled = p->stalled };
 	return 0;
 }

@@ -445,6 +445,38 @@ static void test_sizing(void **state)
 	unlink(path);
 }
 
+/*
+ * A trailing sell stop 0.50 behind the best print: placed at 570.00 it
+ * triggers at 569.50; prints at 570.40 and 570.80 move it to 569.90 and
+ * 570.30; a print back at 570.50 leaves it; once it has triggered there is
+ * no working stop.
+ */
+static void test_trailing_stop_reported(void **state)
+{
+	(void)state;
+	char id[TD_ORDER_ID_MAX];
+	td_desk *d = open_desk();
+	td_oms *o = td_desk_oms(d);
+	send(o, (td_order_req){ .instr = spy, .side = TD_SIDE_BUY, .qty = 5, .type = TD_OT_MARKET, .tif = TD_TIF_DAY,
+				.limit = TD_PX_NONE, .stop = TD_PX_NONE },
+	     id);
+	print(o, 57000, 1);
+	send(o, (td_order_req){ .instr = spy, .side = TD_SIDE_SELL, .qty = 5, .type = TD_OT_TRAIL_AMOUNT,
+				.tif = TD_TIF_DAY, .limit = TD_PX_NONE, .stop = TD_PX_NONE, .trail = 50 },
+	     id);
+	assert_int_equal(td_oms_working_stop(o, td_oms_find(o, id)), 56950);
+	print(o, 57040, 1);
+	assert_int_equal(td_oms_working_stop(o, td_oms_find(o, id)), 56990);
+	print(o, 57080, 1);
+	print(o, 57050, 1);
+	assert_int_equal(td_oms_working_stop(o, td_oms_find(o, id)), 57030);
+	print(o, 57030, 1);
+	assert_int_equal(td_oms_find(o, id)->state, TD_ORD_FILLED);
+	assert_int_equal(td_oms_working_stop(o, td_oms_find(o, id)), TD_PX_NONE);
+	td_desk_close(d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_modify_ticket),
 		cmocka_unit_test(test_fill_log),
 		cmocka_unit_test(test_sizing),
+		cmocka_unit_test(test_trailing_stop_reported),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -99,7 +99,10 @@ static void f_free(void *b)
 	(void)b;
 }
 
-static const td_broker_ops fake_ops = { "fake", f_place, f_modify, f_cancel, NULL, f_poll, f_account, f_free };
+static const td_broker_ops fake_ops = {
+	.name = "fake", .place = f_place, .modify = f_modify, .cancel = f_cancel, .poll = f_poll, .account = f_account,
+	.free = f_free,
+};
 
 static char dir[64], path[128];
 static td_registry *reg;
