@@ -97,7 +97,7 @@ static void usage(FILE *f)
 	      "  -t, --start HH:MM     local exchange time to start the simulated day at\n"
 	      "  -d, --date YYYY-MM-DD simulated session date (default: today, or the last trading day)\n"
 	      "  -T, --theme NAME      dark, light, high-contrast, mono, or a file path\n"
-	      "  -l, --layout NAME     default, flow, auction, chart, wide, tape, trade or options\n"
+	      "  -l, --layout NAME     default, flow, auction, chart, wide, tape, trade, alerts, options or risk\n"
 	      "  -r, --fps N           frame cap (default 20)\n"
 	      "      --ascii           draw with ASCII only\n"
 	      "      --no-color        no colours (also when NO_COLOR is set)\n"

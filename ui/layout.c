@@ -20,6 +20,7 @@ static const td_layout_def layouts[] = {
 	{ "trade", "v(watchlist=5,h(ladder:3,v(positions:1,orders:1,fills:1,deals:1):5))", "the ladder with positions, orders, fills and deals" },
 	{ "alerts", "v(watchlist=5,h(chart:3,v(alerts:2,tape:1):2))", "the chart with the alerts log and the tape" },
 	{ "options", "v(watchlist=5,h(chain:3,exposure:1):3,scan:2)", "the option chain heatmap, dealer exposure and the scanner" },
+	{ "risk", "v(watchlist=5,h(risk:3,v(positions:1,orders:1):2))", "every risk limit and the standing against it, with positions and orders" },
 };
 
 #define NLAYOUTS (sizeof(layouts) / sizeof(layouts[0]))

@@ -80,6 +80,7 @@ extern const td_pane_ops td_pane_positions;
 extern const td_pane_ops td_pane_deals;
 extern const td_pane_ops td_pane_fills;
 extern const td_pane_ops td_pane_alerts;
+extern const td_pane_ops td_pane_risk;
 
 /* The symbol of an instrument, or "?". */
 const char *td_view_symbol(const td_view *v, uint32_t id);

@@ -34,6 +34,7 @@ static const td_pane_ops *const pane_table[] = {
 	&td_pane_chart,     &td_pane_premarket, &td_pane_tape, &td_pane_book,
 	&td_pane_chain,     &td_pane_exposure,  &td_pane_scan,      &td_pane_orders,
 	&td_pane_positions, &td_pane_deals,     &td_pane_fills,     &td_pane_alerts,
+	&td_pane_risk,
 };
 #define NPANES (sizeof(pane_table) / sizeof(pane_table[0]))
 

@@ -25,8 +25,9 @@ static const td_layout_pane panes[] = {
 	{ "deals", 40, 4, 4 },
 	{ "fills", 40, 4, 4 },
 	{ "alerts", 40, 4, 3 },
+	{ "risk", 40, 6, 2 },
 };
-#define NP 16
+#define NP 17
 
 /* Every cell of the area is covered by exactly one placement. */
 static void assert_tiles(const td_placement *pl, int n, td_rect area)
@@ -131,6 +132,42 @@ static void test_fixed_sizes(void **state)
 	assert_int_equal(pl[0].r.h, 30);
 }
 
+/* risk = v(watchlist=5,h(risk:3,v(positions:1,orders:1):2)).  At 160x39
+ * the risk pane gets 160*3/5 = 96 columns and the 34 rows under the
+ * watchlist; positions and orders share the other 64 columns, 17 rows
+ * each.  At 80x23 the right column would get 80 - 48 = 32 < 40: it holds
+ * the less important panes (priority 3 against the risk pane's 2), so it
+ * goes and the risk pane takes the whole width. */
+static void test_risk_layout(void **state)
+{
+	(void)state;
+	td_placement pl[TD_LAYOUT_MAX];
+	int hidden;
+	char err[200];
+	td_rect area = { 0, 0, 39, 160 };
+	int n = td_layout_compute(td_layout_find("risk")->spec, area, panes, NP, pl, &hidden, err, sizeof(err));
+	assert_int_equal(n, 4);
+	assert_int_equal(hidden, 0);
+	assert_string_equal(panes[pl[1].pane].name, "risk");
+	assert_int_equal(pl[1].r.w, 96);
+	assert_int_equal(pl[1].r.h, 34);
+	assert_string_equal(panes[pl[2].pane].name, "positions");
+	assert_int_equal(pl[2].r.w, 64);
+	assert_int_equal(pl[2].r.h, 17);
+	assert_int_equal(pl[3].r.h, 17);
+	assert_tiles(pl, n, area);
+	area = (td_rect){ 0, 0, 23, 80 };
+	n = td_layout_compute(td_layout_find("risk")->spec, area, panes, NP, pl, &hidden, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_int_equal(hidden, 2);
+	assert_string_equal(panes[pl[0].pane].name, "watchlist");
+	assert_int_equal(pl[0].r.h, 5);
+	assert_string_equal(panes[pl[1].pane].name, "risk");
+	assert_int_equal(pl[1].r.w, 80);
+	assert_int_equal(pl[1].r.h, 18);
+	assert_tiles(pl, n, area);
+}
+
 static void test_tiny_screen_places_nothing(void **state)
 {
 	(void)state;
@@ -176,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_default_at_80x24),
 		cmocka_unit_test(test_narrow_drops_least_important),
 		cmocka_unit_test(test_fixed_sizes),
+		cmocka_unit_test(test_risk_layout),
 		cmocka_unit_test(test_tiny_screen_places_nothing),
 		cmocka_unit_test(test_bad_specs),
 	};
