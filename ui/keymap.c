@@ -70,6 +70,8 @@ static const td_binding bindings[] = {
 	{ "exposure", "d", TD_CMD_TOGGLE_DEX },
 	{ "scan", "Enter", TD_CMD_SELECT },
 	{ "exposure", "u", TD_CMD_CHAIN_NEXT },
+	{ "ticket", "S-Tab", TD_CMD_UP },
+	{ "ticket", "Tab", TD_CMD_DOWN },
 	{ "help", "Esc", TD_CMD_HELP },
 	{ "help", "q", TD_CMD_HELP },
 };
@@ -78,7 +80,7 @@ static const td_binding bindings[] = {
 
 /* Contexts in the order help and the man page list them. */
 static const char *const contexts[] = { "global", "watchlist", "ladder", "fpchart", "tpo", "chart", "tape", "chain", "exposure",
-				      "scan", "alerts", "help" };
+				      "scan", "alerts", "ticket", "help" };
 
 static const struct {
 	const char *name;

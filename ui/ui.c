@@ -23,6 +23,7 @@
 #include "pane.h"
 #include "oms/parse.h"
 #include "statusbar.h"
+#include "ticket_form.h"
 #include "ticket_view.h"
 #include "tui.h"
 
@@ -71,6 +72,7 @@ struct td_ui {
 	bool quit;
 	bool ticket_open;     /* an order ticket has the keyboard */
 	td_ticket ticket;
+	td_ticket_form *form; /* owned: the ticket's fields as the trader edits them */
 	td_ticket_costs costs;
 	td_cmd confirm;       /* a command waiting for y (cancel-all, rearm), or TD_CMD_NONE */
 };
@@ -215,9 +217,10 @@ static td_oms *desk_oms(td_ui *u)
 	return oms;
 }
 
-/* What the ticket shows beside its checks: value, fees, the position now, and a note. */
-static void ticket_costs(td_ui *u, td_oms *oms, const td_order_req *req, const char *note)
+/* What ticket t shows beside its checks: value, fees, the position now, and the form's note. */
+static void ticket_costs(td_ui *u, td_oms *oms, const td_ticket *t)
 {
+	const td_order_req *req = &t->req;
 	const td_instrument *ins = td_registry_get(td_market_registry(u->view.market), req->instr);
 	const td_position *pos = td_book_position(td_oms_book(oms), req->instr);
 	double price = td_oms_order_price(oms, req);
@@ -225,13 +228,21 @@ static void ticket_costs(td_ui *u, td_oms *oms, const td_order_req *req, const c
 		.price = price, .value = (double)req->qty * price * (double)(ins && ins->multiplier > 0 ? ins->multiplier : 1),
 		.fees = td_desk_fee_estimate(td_engine_desk(u->engine), req, price), .position = pos ? pos->qty : 0,
 	};
-	td_strlcpy(u->costs.note, note, sizeof u->costs.note);
-	u->ticket_open = true;
+	td_ticket_form_note(u->form, t, u->costs.note, sizeof u->costs.note);
 	u->dirty = true;
 }
 
+/* Show the ticket just made in u->ticket, its fields ready to edit (was_qty: a modified order's quantity). */
+static void show_ticket(td_ui *u, td_oms *oms, td_form_kind kind, int64_t was_qty, const char *note)
+{
+	const td_instrument *ins = td_registry_get(td_market_registry(u->view.market), u->ticket.req.instr);
+	td_ticket_form_open(u->form, &u->ticket.req, ins ? ins->px : (td_pxfmt){ 1, 0 }, kind, was_qty, note);
+	ticket_costs(u, oms, &u->ticket);
+	u->ticket_open = true;
+}
+
 /* Open a ticket for req: its risk checks and costs as of now. */
-static int open_ticket(td_ui *u, const td_order_req *req, const char *note)
+static int open_ticket(td_ui *u, const td_order_req *req, td_form_kind kind, const char *note)
 {
 	td_oms *oms = desk_oms(u);
 	char err[256];
@@ -241,7 +252,7 @@ static int open_ticket(td_ui *u, const td_order_req *req, const char *note)
 		message(u, true, "%s", err);
 		return -1;
 	}
-	ticket_costs(u, oms, req, note);
+	show_ticket(u, oms, kind, 0, note);
 	return 0;
 }
 
@@ -263,7 +274,7 @@ static int typed_line(td_ui *u, const char *line, const char *source)
 		return -1;
 	}
 	td_strlcpy(req.source, source, sizeof req.source);
-	return open_ticket(u, &req, note);
+	return open_ticket(u, &req, sz.set ? TD_FORM_SIZED : TD_FORM_NEW, note);
 }
 
 /* :buy / :sell */
@@ -303,7 +314,7 @@ static int alert_command(td_ui *u, const char *arg)
 /* :modify ID [qty N] [lmt P] [stp P]: a ticket for the changed order, confirmed like any other. */
 static int typed_modify(td_ui *u, const char *arg)
 {
-	char id[TD_ORDER_ID_MAX], err[200], note[128];
+	char id[TD_ORDER_ID_MAX], err[200];
 	int used = 0;
 	td_oms *oms = desk_oms(u);
 	if (!oms)
@@ -323,9 +334,7 @@ static int typed_modify(td_ui *u, const char *arg)
 		message(u, true, ":modify %s: %s", arg, err);
 		return -1;
 	}
-	snprintf(note, sizeof note, "modifies %s: quantity %lld -> %lld", id, (long long)o->req.qty,
-		 (long long)u->ticket.req.qty);
-	ticket_costs(u, oms, &u->ticket.req, note);
+	show_ticket(u, oms, TD_FORM_MODIFY, o->req.qty, NULL);
 	return 0;
 }
 
@@ -349,13 +358,44 @@ static void pane_ticket(td_ui *u, td_side side)
 		req.limit = q ? (side == TD_SIDE_BUY ? q->ask : q->bid) : TD_PX_NONE;
 		req.type = req.limit != TD_PX_NONE ? TD_OT_LIMIT : TD_OT_MARKET;
 	}
-	open_ticket(u, &req, "");
+	open_ticket(u, &req, TD_FORM_NEW, "");
 }
 
-/* A key while the ticket is open: the ticket's confirmation sequence decides. */
+/* An edited request through the order manager again (td_form_rerun_fn): a fresh ticket and its costs. */
+static int rerun_ticket(void *ctx, const td_order_req *req, td_ticket *t, char *err, size_t errlen)
+{
+	td_ui *u = ctx;
+	td_oms *oms = td_engine_oms(u->engine);
+	if (!oms)
+		return td_errf(err, errlen, "orders are off: %s", td_engine_desk_note(u->engine));
+	int rc = u->ticket.replaces[0]
+			 ? td_oms_modify_ticket(oms, u->ticket.replaces, req->qty, req->limit, req->stop, t, err, errlen)
+			 : td_oms_ticket(oms, req, t, err, errlen);
+	if (rc == 0)
+		ticket_costs(u, oms, t);
+	return rc;
+}
+
+/* A terminal key as the ticket's form reads it: the "ticket" keymap's cursor moves, the arrows and Backspace by name. */
+static int form_key(int key)
+{
+	key = td_keymap_normalise(key);
+	switch (td_keymap_lookup("ticket", key)) {
+	case TD_CMD_DOWN: return TD_FORM_KEY_NEXT;
+	case TD_CMD_UP: return TD_FORM_KEY_PREV;
+	case TD_CMD_HOME: return TD_FORM_KEY_FIRST;
+	case TD_CMD_END: return TD_FORM_KEY_LAST;
+	default: break;
+	}
+	if (key == KEY_LEFT || key == KEY_RIGHT)
+		return key == KEY_LEFT ? TD_FORM_KEY_LEFT : TD_FORM_KEY_RIGHT;
+	return key == KEY_BACKSPACE || key == 127 || key == 8 ? TD_FORM_KEY_BACKSPACE : key;
+}
+
+/* A key while the ticket is open: the form edits while the ticket is shown, the confirmation sequence decides the rest. */
 static void ticket_key(td_ui *u, int key)
 {
-	td_ticket_stage st = td_ticket_key(&u->ticket, td_keymap_normalise(key));
+	td_ticket_stage st = td_ticket_form_feed(u->form, &u->ticket, form_key(key), rerun_ticket, u);
 	u->dirty = true;
 	if (st == TD_TICKET_CANCELLED) {
 		u->ticket_open = false;
@@ -814,7 +854,7 @@ void td_ui_render(td_ui *u)
 	if (u->help)
 		draw_help(u);
 	if (u->ticket_open)
-		td_ticket_draw(&u->ticket, &u->costs, &u->view);
+		td_ticket_draw(&u->ticket, u->form, &u->costs, &u->view);
 	td_tui_flush();
 	u->dirty = false;
 }
@@ -900,6 +940,11 @@ td_ui *td_ui_new(td_engine *e, td_theme *theme, char *err, size_t errlen)
 	u->view.opt_cursor = TD_NO_ID;
 	u->view.oms = td_engine_oms(e);
 	u->view.alerts = td_engine_alerts(e);
+	if (!(u->form = td_ticket_form_new())) {
+		snprintf(err, errlen, "out of memory");
+		td_ui_free(u);
+		return NULL;
+	}
 	for (size_t i = 0; i < NPANES; i++) {
 		u->panes[i].ops = pane_table[i];
 		if (pane_table[i]->create && !(u->panes[i].st = pane_table[i]->create())) {
@@ -922,6 +967,7 @@ void td_ui_free(td_ui *u)
 	for (size_t i = 0; i < NPANES; i++)
 		if (u->panes[i].st)
 			u->panes[i].ops->destroy(u->panes[i].st);
+	td_ticket_form_free(u->form);
 	td_theme_free(u->theme);
 	free(u);
 }
