@@ -51,12 +51,13 @@
 	X(EXPIRY_PREV, "prev-expiry", NULL, "options", "show the previous (earlier) expiry")        \
 	X(CHAIN_NEXT, "next-chain", NULL, "options", "show the next underlying with options")       \
 	X(TOGGLE_DEX, "dex", NULL, "options", "switch the exposure bars between gamma and delta") \
-	X(BUY, "buy", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25 tp 515 sl 510)") \
+	X(BUY, "buy", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a buy ticket (:buy 100 SPY lmt 512.25 tp 515 sl 510; :buy 1 vertical SPY 2026-12-18 C 600 610 lmt 3.20)") \
 	X(SELL, "sell", "QTY|risk AMT[%] SYMBOL [TYPE PRICE] [tp P] [sl P] [TIF]", "orders", "open a sell ticket (:sell 2 SPY mkt)") \
 	X(ALERT, "alert", "add NAME EXPR [level= cooldown= sinks=]|list|show|enable|disable|delete NAME", "alerts", "manage alert rules (doc/alerts.md)") \
 	X(ACK, "ack", NULL, "alerts", "acknowledge the alert under the cursor") \
 	X(ACK_ALL, "ack-all", NULL, "alerts", "acknowledge every alert shown") \
 	X(ALERT_FILTER, "alert-filter", NULL, "alerts", "show all alerts, warnings and up, or critical only") \
+	X(ROLL, "roll", "SYMBOL EXPIRY [STRIKE] [lmt P|mkt] [TIF]", "orders", "open a ticket rolling an option position to another expiry (and strike) as one order") \
 	X(MODIFY, "modify", "ID [qty N] [lmt P] [stp P]", "orders", "open a ticket changing a working order") \
 	X(TICKET_BUY, "ticket-buy", NULL, "orders", "open a buy ticket here: ladder price, chain contract, or market") \
 	X(TICKET_SELL, "ticket-sell", NULL, "orders", "open a sell ticket here: ladder price, chain contract, or market") \

@@ -24,6 +24,7 @@
 #include "oms/parse.h"
 #include "statusbar.h"
 #include "ticket_form.h"
+#include "combo_view.h"
 #include "ticket_view.h"
 #include "tui.h"
 
@@ -74,6 +75,9 @@ struct td_ui {
 	td_ticket ticket;
 	td_ticket_form *form; /* owned: the ticket's fields as the trader edits them */
 	td_ticket_costs costs;
+	bool combo_open;      /* a multi-leg ticket has the keyboard */
+	td_combo_ticket combo;
+	td_combo_costs combo_costs;
 	td_cmd confirm;       /* a command waiting for y (cancel-all, rearm), or TD_CMD_NONE */
 };
 
@@ -256,10 +260,77 @@ static int open_ticket(td_ui *u, const td_order_req *req, td_form_kind kind, con
 	return 0;
 }
 
+/* A multi-leg ticket for c: the legs at their touches, the net, the margin, the fees and every check. */
+static int open_combo(td_ui *u, const td_combo_req *c)
+{
+	td_oms *oms = desk_oms(u);
+	char err[256];
+	if (!oms)
+		return -1;
+	if (td_oms_combo_ticket(oms, c, &u->combo, err, sizeof err) < 0) {
+		message(u, true, "%s", err);
+		return -1;
+	}
+	u->combo_costs.fees = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		td_order_req r = { .instr = c->legs[i].instr, .side = c->legs[i].side, .qty = c->qty,
+				   .type = TD_OT_MARKET, .tif = c->tif, .limit = TD_PX_NONE, .stop = TD_PX_NONE };
+		u->combo_costs.fees += td_desk_fee_estimate(td_engine_desk(u->engine), &r, td_oms_order_price(oms, &r));
+		u->combo_costs.position[i] = td_book_position(td_oms_book(oms), r.instr)->qty;
+	}
+	u->combo_open = true;
+	u->dirty = true;
+	return 0;
+}
+
+/* The third word of an order line names a strategy: "buy 1 vertical SPY ...". */
+static bool is_combo_line(const char *line)
+{
+	char word[32];
+	return sscanf(line, "%*s %*s %31s", word) == 1 && td_combo_word(word);
+}
+
+static int typed_combo(td_ui *u, const char *line, const char *source)
+{
+	td_combo_req c;
+	char err[200];
+	if (td_combo_parse(line, td_market_registry(u->view.market), &c, err, sizeof err) < 0) {
+		message(u, true, ":%s: %s", line, err);
+		return -1;
+	}
+	td_strlcpy(c.source, source, sizeof c.source);
+	return open_combo(u, &c);
+}
+
+/* :roll SYMBOL EXPIRY [STRIKE] [lmt P|mkt] [TIF]: the position in SYMBOL to another expiry, as one order. */
+static int typed_roll(td_ui *u, const char *arg)
+{
+	char sym[64], err[200];
+	int used = 0;
+	td_oms *oms = desk_oms(u);
+	const td_registry *reg = td_market_registry(u->view.market);
+	if (!oms)
+		return -1;
+	uint32_t id = sscanf(arg, "%63s %n", sym, &used) == 1 ? td_registry_find(reg, sym) : TD_NO_ID;
+	if (id == TD_NO_ID) {
+		message(u, true, ":roll %s: expected a listed option SYMBOL, then EXPIRY [STRIKE] [lmt P|mkt] [TIF]", arg);
+		return -1;
+	}
+	td_combo_req c;
+	if (td_combo_roll(reg, id, (int64_t)td_book_position(td_oms_book(oms), id)->qty, arg + used, &c, err,
+			  sizeof err) < 0) {
+		message(u, true, ":roll %s: %s", arg, err);
+		return -1;
+	}
+	return open_combo(u, &c);
+}
+
 /* A ticket for an order line "buy|sell QTY|risk AMOUNT SYMBOL [TYPE PRICE...] [tp P] [sl P] [TIF]" from source. */
 static int typed_line(td_ui *u, const char *line, const char *source)
 {
 	char err[200], note[128] = "";
+	if (is_combo_line(line))
+		return typed_combo(u, line, source);
 	td_order_req req;
 	td_order_sizing sz;
 	if (td_order_parse(line, td_market_registry(u->view.market), &req, &sz, err, sizeof err) < 0) {
@@ -390,6 +461,25 @@ static int form_key(int key)
 	if (key == KEY_LEFT || key == KEY_RIGHT)
 		return key == KEY_LEFT ? TD_FORM_KEY_LEFT : TD_FORM_KEY_RIGHT;
 	return key == KEY_BACKSPACE || key == 127 || key == 8 ? TD_FORM_KEY_BACKSPACE : key;
+}
+
+/* A key while a multi-leg ticket is open: its confirmation sequence decides (no fields to edit). */
+static void combo_key(td_ui *u, int key)
+{
+	td_ticket_stage st = td_ticket_key(&u->combo.t, td_keymap_normalise(key));
+	u->dirty = true;
+	if (st == TD_TICKET_CANCELLED) {
+		u->combo_open = false;
+		message(u, false, "ticket cancelled: nothing was sent");
+	} else if (st == TD_TICKET_CONFIRMED) {
+		char id[64], err[256];
+		u->combo_open = false;
+		if (td_oms_send_combo(td_engine_oms(u->engine), &u->combo, id, sizeof id, err, sizeof err) < 0)
+			message(u, true, "order not sent: %s", err);
+		else
+			message(u, false, "%s order %s sent (%zu legs)", td_combo_kind_name(u->combo.combo.kind), id,
+				u->combo.combo.n);
+	}
 }
 
 /* A key while the ticket is open: the form edits while the ticket is shown, the confirmation sequence decides the rest. */
@@ -526,6 +616,8 @@ static int run_with_arg(td_ui *u, td_cmd cmd, const char *arg)
 		return typed_order(u, cmd, arg);
 	case TD_CMD_MODIFY:
 		return typed_modify(u, arg);
+	case TD_CMD_ROLL:
+		return typed_roll(u, arg);
 	case TD_CMD_ALERT:
 		return alert_command(u, arg);
 	default:
@@ -710,6 +802,10 @@ static bool ui_on_input(void *fe)
 			ticket_key(u, key);
 			continue;
 		}
+		if (u->combo_open) {
+			combo_key(u, key);
+			continue;
+		}
 		if (u->confirm != TD_CMD_NONE) {
 			confirm_key(u, key);
 			continue;
@@ -855,6 +951,8 @@ void td_ui_render(td_ui *u)
 		draw_help(u);
 	if (u->ticket_open)
 		td_ticket_draw(&u->ticket, u->form, &u->costs, &u->view);
+	if (u->combo_open)
+		td_combo_ticket_draw(&u->combo, &u->combo_costs, &u->view);
 	td_tui_flush();
 	u->dirty = false;
 }

@@ -220,7 +220,8 @@ for r, s, e in zip(rows[1:], sma, ema):
         else:
             assert abs(float(cell) - want) < 1e-12, (r, want)
 EOF
-[ $st -eq 0 ] && [ $? -eq 0 ]
+py=$?
+[ $st -eq 0 ] && [ $py -eq 0 ]
 ok $? "indicators: SMA and EMA by hand, empty while undefined" "$(cat "$S/out")"
 
 "$BIN" analyze indicators --in "$S/b.csv" --ind sma:3 --format json > "$S/out"

@@ -12,6 +12,7 @@ scratch_init
 
 plan 9
 
+# the simulated day is pinned (--date), so its chain lists these
 CALL=SPY261120C00570000
 PUT=SPY261120P00565000
 
@@ -40,7 +41,7 @@ order() {
 	wait_for "$2" 10
 }
 
-start 220 50 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 5 --layout trade
+start 220 50 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 5 --date 2026-11-20 --layout trade
 eventually 10 "screen | grep -q 'no positions'"
 order "buy 2 $CALL mkt" "\|$CALL +\+2 "
 s1=$?

@@ -186,7 +186,8 @@ ok $? "the pre-market summary says the prior day is missing instead of inventing
 keys q; wait_exit 10 >/dev/null
 
 # --- the option chain ---------------------------------------------------------
-start 200 60 $UTF8 -- --seed 1 --speed 10 --layout options
+# The simulated day is pinned (--date) so that its chain lists the expiries named below.
+start 200 60 $UTF8 -- --seed 1 --speed 10 --date 2026-11-20 --layout options
 eventually 15 "screen | grep -q '┌ Option chain: SPY (American (BS2002)' && screen | grep -q ' spot [0-9.]* ' && screen | grep -q 'CALLS .* strike .* PUTS'"
 ok $? "the options layout shows the SPY chain with calls, strikes, puts and the spot line" "$(screen | head -n 20)"
 eventually 10 "screen | grep -Eq '│SPY261120C[0-9]+ +bid [0-9.]+ ask [0-9.]+ mid [0-9.]+ +IV [0-9.]+%'"
@@ -212,14 +213,14 @@ hist="$XDG_STATE_HOME/tapedeck/history.tsv"
 	grep -Eq "^C	[0-9-]+	SPY261120C00570000	[0-9]+	[0-9.]+	[0-9]+$" "$hist"
 ok $? "quitting records the day's chains in the history file, mode 0600" "$(ls -l "$hist"; head -n 5 "$hist")"
 printf 'tapedeck-history 9\nU\t2026-01-02\tSPY\t0.2\t500\n' > "$hist"
-start 200 60 $UTF8 -- --seed 1 --speed 10 --layout options
+start 200 60 $UTF8 -- --seed 1 --speed 10 --date 2026-11-20 --layout options
 eventually 10 "screen | grep -q 'chain history not used: .*history.tsv:1: unsupported'"
 s1=$?
 keys q; wait_exit 10 >/dev/null
 [ $s1 -eq 0 ] && [ "$(head -n 1 "$hist")" = "tapedeck-history 9" ]
 ok $? "a history file of an unknown version is named on the status bar and left as it was" "$(screen | tail -n 1; head -n 2 "$hist")"
 rm -f "$hist"
-start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 10 --layout options
+start 80 24 LC_ALL=C TERM=xterm-256color -- --seed 1 --speed 10 --date 2026-11-20 --layout options
 eventually 15 "screen | grep -q 'Option chain: SPY' && screen | grep -q 'strike'"
 ok $? "at 80x24 in the C locale the chain still draws, in ASCII" "$(screen)"
 keys q; wait_exit 10 >/dev/null
