@@ -66,12 +66,9 @@ void td_combo_ticket_draw(const td_combo_ticket *ct, const td_combo_costs *c, co
 		h = LINES - 1;
 	if (h < 6 + legs || w < 30)
 		return;
-	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	WINDOW *win = td_draw_overlay(h, w, ct->combo.side == TD_SIDE_BUY ? "BUY multi-leg ticket" : "SELL multi-leg ticket");
 	if (!win)
 		return;
-	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
-	werase(win);
-	td_draw_frame(win, ct->combo.side == TD_SIDE_BUY ? "BUY multi-leg ticket" : "SELL multi-leg ticket", 1);
 	head(win, w, ct, c, v);
 	td_ticket_draw_checks(win, 4 + legs, h - 2, w, &ct->t);
 	line(win, h - 2, w, TD_ROLE_PROMPT, td_ticket_prompt(&ct->t));

@@ -161,3 +161,14 @@ const char *td_glyph_block(void)
 {
 	return td_tui_utf8() ? "\u2588" : "#";
 }
+
+WINDOW *td_draw_overlay(int h, int w, const char *title)
+{
+	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return NULL;
+	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
+	werase(win);
+	td_draw_frame(win, title, 1);
+	return win;
+}

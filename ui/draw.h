@@ -30,6 +30,9 @@ void td_draw_fill(WINDOW *w, int y, int x, int n, td_role role);
 /* Draw a pane frame with its title; focused frames use the focus roles. */
 void td_draw_frame(WINDOW *w, const char *title, int focused);
 
+/* A cleared, framed h x w window centred above the status bar (ticket and help overlays); NULL when it cannot be made. */
+WINDOW *td_draw_overlay(int h, int w, const char *title);
+
 /* 1234567 -> "1,234,567". */
 void td_fmt_int(int64_t v, char *buf, size_t n);
 

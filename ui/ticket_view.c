@@ -125,12 +125,9 @@ void td_ticket_draw(const td_ticket *t, const td_ticket_form *f, const td_ticket
 		h = LINES - 1;
 	if (h < 7 || w < 30)
 		return;
-	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	WINDOW *win = td_draw_overlay(h, w, t->replaces[0] ? "MODIFY ticket" : t->req.side == TD_SIDE_BUY ? "BUY ticket" : "SELL ticket");
 	if (!win)
 		return;
-	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
-	werase(win);
-	td_draw_frame(win, t->replaces[0] ? "MODIFY ticket" : t->req.side == TD_SIDE_BUY ? "BUY ticket" : "SELL ticket", 1);
 	if (ok) {
 		order_lines(win, w, t, c, v);
 	} else {

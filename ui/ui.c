@@ -884,12 +884,9 @@ static void draw_help(td_ui *u)
 	int h = n + 2 < LINES - 1 ? n + 2 : LINES - 1, w = COLS - 4 > 92 ? 92 : COLS - 4;
 	if (h < 3 || w < 20)
 		return;
-	WINDOW *win = newwin(h, w, (LINES - 1 - h) / 2, (COLS - w) / 2);
+	WINDOW *win = td_draw_overlay(h, w, u->text[0] ? u->text_title : "Keys (? or Esc closes, j/k scroll)");
 	if (!win)
 		return;
-	wattrset(win, td_tui_attr(TD_ROLE_NORMAL));
-	werase(win);
-	td_draw_frame(win, u->text[0] ? u->text_title : "Keys (? or Esc closes, j/k scroll)", 1);
 	if (u->help_top > n - (h - 2))
 		u->help_top = n - (h - 2) > 0 ? n - (h - 2) : 0;
 	for (int i = 0; i < h - 2 && u->help_top + i < n; i++) {
