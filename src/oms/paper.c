@@ -353,12 +353,11 @@ static bool combo_match(paper *p, combo *c, td_ns t)
 	td_ticks px[TD_COMBO_LEGS_MAX], net = 0;
 	int64_t units = open_qty(&c->legs[0]);
 	for (size_t i = 0; i < c->n; i++) {
-		const td_quote_state *q = td_market_get(p->m, c->legs[i].o.req.instr);
+		side_view v;
 		bool buy = is_buy(&c->legs[i]);
-		px[i] = buy ? q->ask : q->bid;
-		if (px[i] == TD_PX_NONE)
-			units = 0;
-		units = min64(units, buy ? q->ask_sz : q->bid_sz);
+		view_opposite(td_market_get(p->m, c->legs[i].o.req.instr), buy, &v);
+		px[i] = v.n > 0 ? v.px[0] : TD_PX_NONE;
+		units = v.n > 0 ? min64(units, v.size[0]) : 0;
 		net += buy ? px[i] : -px[i];
 	}
 	if (units > 0 && (c->max_debit == TD_PX_NONE || net <= c->max_debit))

@@ -3,7 +3,9 @@
  * risk check plus paper broker is 5 us, the journal's fsync aside): place
  * and match a market order that walks three levels, place a limit that
  * rests and is filled by the next print, and one print offered to 32
- * working orders.  Each figure includes taking the events with poll.
+ * working orders; a two-leg order at market, and a quote offered to a
+ * two-leg order resting away from its net.  Each figure includes taking
+ * the events with poll.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,7 @@ typedef struct rig {
 	td_registry *reg;
 	td_market *m;
 	td_broker b;
-	uint32_t id;
+	uint32_t id, abc;             /* abc: a second leg for two-leg orders */
 	td_broker_ev ev[64];
 } rig;
 
@@ -37,6 +39,8 @@ static int rig_open(rig *r)
 	td_instrument ins = { .kind = TD_INS_EQUITY, .symbol = "XYZ", .px = { 1, 2 }, .multiplier = 1,
 			      .underlying = TD_NO_ID };
 	r->id = td_registry_add(r->reg, &ins);
+	snprintf(ins.symbol, sizeof ins.symbol, "ABC");
+	r->abc = td_registry_add(r->reg, &ins);
 	r->m = td_market_new(r->reg);
 	td_paper_params p = { .max_orders = 64, .max_events = 256, .cash = 1e9 };
 	r->b = td_paper_new(r->m, r->reg, &p);
@@ -152,6 +156,34 @@ static void bench_risk_and_place(rig *r)
 	       (td_bench_seconds() - t0) * 1e9 / (BENCH_ORDERS / 10));
 }
 
+/* A two-leg order at market: buy 10 XYZ, sell 10 ABC (quoted 5.00 / 5.01 with 1,000,000 a side, L1 only). */
+static void bench_combo(rig *r)
+{
+	uint32_t abc = r->abc;
+	feed(r, (td_event){ .type = TD_EV_QUOTE, .instr = abc, .u.quote = { 500, 501, 1000000, 1000000 } });
+	td_order legs[2] = { order(r, "C1", TD_OT_MARKET, TD_SIDE_BUY, 10, TD_PX_NONE),
+			     order(r, "C2", TD_OT_MARKET, TD_SIDE_SELL, 10, TD_PX_NONE) };
+	legs[1].req.instr = abc;
+	char err[128];
+	size_t events = 0;
+	double t0 = td_bench_seconds();
+	for (size_t i = 0; i < BENCH_ORDERS; i++) {
+		r->b.ops->place_group(r->b.impl, legs, 2, TD_PX_NONE, err, sizeof err);
+		events += r->b.ops->poll(r->b.impl, r->ev, 64);
+	}
+	report("two-leg order at market", td_bench_seconds() - t0, BENCH_ORDERS, events);
+	r->b.ops->place_group(r->b.impl, legs, 2, 400, err, sizeof err);   /* 10.00 - 5.00 = 5.00 > 4.00: rests */
+	r->b.ops->poll(r->b.impl, r->ev, 64);
+	td_event q = { .type = TD_EV_QUOTE, .instr = abc, .u.quote = { 500, 501, 1000000, 1000000 } };
+	t0 = td_bench_seconds();
+	for (size_t i = 0; i < BENCH_ORDERS; i++) {
+		td_market_apply(r->m, &q);
+		r->b.ops->on_market(r->b.impl, &q);
+	}
+	printf("paper quote offered to a resting two-leg order: %.0f ns/quote\n",
+	       (td_bench_seconds() - t0) * 1e9 / BENCH_ORDERS);
+}
+
 void td_bench_paper(void)
 {
 	rig r;
@@ -164,5 +196,6 @@ void td_bench_paper(void)
 	bench_risk_and_place(&r);
 	bench_rest_fill(&r);
 	bench_print(&r);
+	bench_combo(&r);
 	rig_close(&r);
 }
