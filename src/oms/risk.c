@@ -314,19 +314,12 @@ static td_risk_status duplicate(const td_risk_limits *l, const td_risk_ctx *c, c
 	return c->duplicate ? TD_RISK_FAIL : TD_RISK_PASS;
 }
 
+#define TD_RISK_CHECK_ROW_(fn, name) { name, fn },
 static const struct {
 	const char *name;
 	check_fn fn;
-} checks[] = {
-	{ "kill switch", kill_switch },       { "max quantity", max_qty },
-	{ "max notional", max_notional },     { "price band", price_band },
-	{ "max position", max_position },     { "gross exposure", max_gross },
-	{ "open orders", open_orders },       { "risk per trade", risk_per_trade },
-	{ "daily loss", daily_loss },         { "drawdown", drawdown },
-	{ "losing streak", losing_streak },   { "volatility spike", vol_spike },
-	{ "pattern day trader", pattern_day_trader }, { "buying power", buying_power },
-	{ "trading hours", trading_hours },   { "duplicate order", duplicate },
-};
+} checks[] = { TD_RISK_CHECKS(TD_RISK_CHECK_ROW_) };
+#undef TD_RISK_CHECK_ROW_
 _Static_assert(sizeof checks / sizeof checks[0] <= TD_RISK_MAX_CHECKS, "TD_RISK_MAX_CHECKS too small");
 
 size_t td_risk_run(const td_risk_limits *l, const td_risk_ctx *c, td_risk_check *out, td_risk_status *worst)

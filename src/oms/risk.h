@@ -124,6 +124,21 @@ typedef struct td_risk_usage {
 	td_spike_info spike;      /* that instrument's breaker state (zero when none is paused) */
 } td_risk_usage;
 
+/*
+ * The checks, in the order they run and are shown: X(function, "name").
+ * risk.c checks an order with these functions; risk_view.c has a function
+ * of the same name for each, giving the account's standing against it.
+ */
+#define TD_RISK_CHECKS(X)                                                      \
+	X(kill_switch, "kill switch") X(max_qty, "max quantity")               \
+	X(max_notional, "max notional") X(price_band, "price band")            \
+	X(max_position, "max position") X(max_gross, "gross exposure")         \
+	X(open_orders, "open orders") X(risk_per_trade, "risk per trade")      \
+	X(daily_loss, "daily loss") X(drawdown, "drawdown")                    \
+	X(losing_streak, "losing streak") X(vol_spike, "volatility spike")     \
+	X(pattern_day_trader, "pattern day trader") X(buying_power, "buying power") \
+	X(trading_hours, "trading hours") X(duplicate, "duplicate order")
+
 #define TD_RISK_MAX_CHECKS 20
 
 /* The defaults (doc/orders.md lists them; they become the [risk] section of the configuration with order entry). */

@@ -322,20 +322,13 @@ static td_risk_state duplicate(const td_risk_limits *l, const td_risk_usage *u, 
 	return TD_RISK_STATE_PER_ORDER;
 }
 
-/* In the order and under the names of risk.c's checks (a test holds them to it). */
+/* In the order and under the names of risk.c's checks: the one list of risk.h. */
+#define TD_RISK_VIEW_ROW_(fn, name) { name, fn },
 static const struct {
 	const char *name;
 	row_fn fn;
-} rows[] = {
-	{ "kill switch", kill_switch },       { "max quantity", max_qty },
-	{ "max notional", max_notional },     { "price band", price_band },
-	{ "max position", max_position },     { "gross exposure", max_gross },
-	{ "open orders", open_orders },       { "risk per trade", risk_per_trade },
-	{ "daily loss", daily_loss },         { "drawdown", drawdown },
-	{ "losing streak", losing_streak },   { "volatility spike", vol_spike },
-	{ "pattern day trader", pattern_day_trader }, { "buying power", buying_power },
-	{ "trading hours", trading_hours },   { "duplicate order", duplicate },
-};
+} rows[] = { TD_RISK_CHECKS(TD_RISK_VIEW_ROW_) };
+#undef TD_RISK_VIEW_ROW_
 _Static_assert(sizeof rows / sizeof rows[0] <= TD_RISK_MAX_CHECKS, "more rows than checks");
 
 size_t td_risk_rows(const td_risk_limits *l, const td_risk_usage *u, td_risk_row *out, size_t cap)
