@@ -16,7 +16,7 @@
  *     (w1^m - w2^m = (w1 - w2) sum w1^i w2^{m-1-i}, all terms positive);
  *   - t < 0.1: the Taylor series of Y(h+t) - Y(h-t) in t to t^11, as
  *     polynomials in t^2 and (x/2)^2 with exact coefficients plus Y(h) times
- *     another (see mills_diff_taylor);
+ *     another (see td_black_mills_taylor);
  *   - otherwise the scaled complementary error function,
  *     m = (erfcx(u1) - erfcx(u2))/2, u = -(h -+ t)/sqrt2, which has no
  *     sensitivity to the rounding of its argument (erfc has 2u^2 ulp), and
@@ -24,13 +24,19 @@
  *     (u1 < 0) the complement b_max - b = e^q (erfcx(-u1) + erfcx(u2))/2
  *     is used instead, two positive terms; near the money there
  *     (|d1|, |d2| < 1), where that complement would lose a digit,
- *     b = sinh(x/2) + e^q m with m from the series of erf (erf_near).
+ *     b = sinh(x/2) + e^q m with m from the series of erf (td_black_erf_near).
  * The two erfcx values of the last region are N(-|d|) for d = h -+ t up to
  * the factor e^{-d^2/2}/2, so they are handed back for the Greeks.
  *
  * erfcx is a table of Chebyshev polynomials on [0, 12) (black.h) and an
  * asymptotic series beyond: faster than libm's erfc and exp together, and
  * free of the e^{u^2} rounding.
+ *
+ * The common region is inline in black.h (td_black_parts), so that each CPU
+ * clone of the pricer and the solver compiles it for its own instruction
+ * set; the rare regions are the out-of-line td_black_mills_* and
+ * td_black_erf_near here, cloned themselves.  The 2^(j/32) table of
+ * black.h's inline exp lives here too.
  */
 #include "options/black.h"
 
@@ -41,9 +47,6 @@
 #define SQRT_HALF_PI 1.25331413731550025121
 #define INV_SQRT2 0.70710678118654752440
 
-#define ASYM_H (-10.0)   /* h + t below: asymptotic series for the Mills ratio difference */
-#define TAYLOR_T 0.1     /* t below (and h + t above ASYM_H): Taylor series in t */
-#define Q_UNDERFLOW (-800.0)   /* e^q is 0 below this whatever the low part */
 
 /*
  * erfcx(u) = e^{u^2} erfc(u) on [0, 12): one polynomial of degree 11 per
@@ -105,6 +108,42 @@ const double td_black_erfcx_tab[TD_BLACK_ERFCX_N][TD_BLACK_ERFCX_DEG + 1] = {
 	{ 0.047344003689071538, -0.0039590794800635418, 0.00032993486331698023, -2.740198544960115e-05, 2.268143051483272e-06, -1.8711468529491862e-07, 1.538538786873406e-08, -1.260915529732102e-09, 1.0300398462903315e-10, -8.3873705442190241e-12, 6.8100022897909615e-13, -5.5101629137867797e-14 },
 };
 
+/* 2^(j/32) as hi (1 + rel), printed by tools/gen_exp2.py (mpmath at 50 digits). */
+const double td_black_exp2_tab[TD_BLACK_EXP_N][2] = {
+	{ 1, 0 },
+	{ 1.0218971486541166, 4.9997448722726326e-17 },
+	{ 1.0442737824274138, 8.1893176381955148e-17 },
+	{ 1.0671404006768237, -7.4028253094261774e-17 },
+	{ 1.0905077326652577, -2.7939114859515733e-17 },
+	{ 1.1143867425958924, 9.3417106099050456e-17 },
+	{ 1.1387886347566916, 7.8265732586360762e-17 },
+	{ 1.1637248587775775, 3.2904726646008416e-17 },
+	{ 1.189207115002721, 3.3484623336251524e-17 },
+	{ 1.215247359980469, -6.3465521067294826e-17 },
+	{ 1.241857812073484, 3.7508542013031272e-17 },
+	{ 1.2690509571917332, 2.1023049675215714e-18 },
+	{ 1.2968395546510096, 1.9572585293112036e-17 },
+	{ 1.3252366431597413, -2.1571477251208752e-17 },
+	{ 1.3542555469368927, 5.68648095791174e-17 },
+	{ 1.383909881963832, -4.8923067513522756e-17 },
+	{ 1.4142135623730951, -6.835808657661922e-17 },
+	{ 1.4451808069770467, -2.092304381843353e-17 },
+	{ 1.4768261459394993, -2.3591094770850053e-17 },
+	{ 1.5091644275934228, -6.7352192323746829e-17 },
+	{ 1.5422108254079407, 5.1548301170786783e-17 },
+	{ 1.5759808451078865, -6.432131775424189e-18 },
+	{ 1.6104903319492543, 1.5341410053603723e-17 },
+	{ 1.6457554781539649, -6.1526028915502647e-17 },
+	{ 1.681792830507429, 4.8751605262270617e-17 },
+	{ 1.7186192981224779, -1.0772487078934056e-17 },
+	{ 1.7562521603732995, 1.6854872906289731e-17 },
+	{ 1.7947090750031072, 1.0156219011641501e-17 },
+	{ 1.8340080864093424, 1.7901269076045131e-17 },
+	{ 1.8741676341103, -3.2669241009013178e-17 },
+	{ 1.9152065613971474, -5.5450656186394267e-17 },
+	{ 1.9571441241754002, 4.5784915277060095e-17 },
+};
+
 double td_black_erfcx_slow(double u)
 {
 	if (isnan(u))
@@ -121,7 +160,7 @@ double td_black_erfcx_slow(double u)
 }
 
 /* Y(h+t) - Y(h-t) for h + t < ASYM_H, from Y(z) ~ sum_k (-1)^k (2k-1)!! w^{2k+1}, w = -1/z. */
-static double mills_diff_asym(double h, double t)
+TD_BLACK_CLONES double td_black_mills_asym(double h, double t)
 {
 	double a = h + t, c = h - t;
 	double w1 = -1.0 / a, w2 = -1.0 / c;
@@ -157,7 +196,7 @@ static double mills_diff_asym(double h, double t)
  * x^2/4; a[i][j] and b[i][j] are the exact coefficients of tau^i xi^j.
  * A and B do not wait for Y(h), which keeps the latency low.
  */
-static double mills_diff_taylor(double h, double t)
+TD_BLACK_CLONES double td_black_mills_taylor(double h, double t)
 {
 	static const double a[6][6] = {
 		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
@@ -218,81 +257,17 @@ static double erf_series(double y)
  * e^{+-x/2} e^{-d^2/2} = e^q.  Both terms of m are positive, and
  * sinh(x/2) <= 0 takes off less than the complement form does here.
  */
-static void erf_near(double x, double h, double t, td_black *v)
+TD_BLACK_CLONES void td_black_erf_near(double x, double h, double t, td_black *v)
 {
 	double d1 = h + t, d2 = h - t;
 	v->m = INV_SQRT_2PI * (d1 * erf_series(d1 * d1) - d2 * erf_series(d2 * d2));
 	v->z = 0.5 * td_black_two_sinh(0.5 * x);
 }
 
-/*
- * Below q = -1 the rounding of h (x/s = h + hl) and of both squares goes
- * into lo; above it they cost less than an ulp of e^q.  Below
- * Q_UNDERFLOW e^q is 0 whatever the low part, and the splits could overflow.
- */
-static inline double exponent(double x, double s, double h, double is, double *lo)
-{
-	double t = 0.5 * s;
-	double h2 = h * h, t2 = t * t, sum = h2 + t2;
-	*lo = 0;
-	if (sum < 2.0 || !(sum < -2.0 * Q_UNDERFLOW))
-		return -0.5 * sum;
-	double hs = h * s;
-	double hl = ((x - hs) - td_black_prod_err(h, s, hs)) * is;   /* x - hs is exact (Sterbenz) */
-	double h2l = td_black_sq_err(h, h2) + 2.0 * h * hl, t2l = td_black_sq_err(t, t2);
-	double err = h2 >= t2 ? t2 - (sum - h2) : h2 - (sum - t2);   /* Fast2Sum */
-	*lo = -0.5 * (err + h2l + t2l);
-	return -0.5 * sum;
-}
-
-double td_black_exponent(double x, double s, double h, double is, double *lo)
-{
-	return exponent(x, s, h, is, lo);
-}
-
-void td_black_parts(double x, double s, double h, double is, td_black *v)
-{
-	double t = 0.5 * s;
-	v->h = h;
-	v->t = t;
-	v->q = exponent(x, s, h, is, &v->qlo);
-	v->above = 0;
-	v->c = v->z = v->ex1 = v->ex2 = 0;
-	if (h + t < ASYM_H) {
-		v->m = INV_SQRT_2PI * mills_diff_asym(h, t);
-	} else if (t < TAYLOR_T) {
-		v->m = 2.0 * INV_SQRT_2PI * mills_diff_taylor(h, t);
-	} else {
-		double u1 = -(h + t) * INV_SQRT2, u2 = (t - h) * INV_SQRT2;   /* u1 <= 7.1 < u2 */
-		if (u1 < 0 && t - h < 1.0) {
-			erf_near(x, h, t, v);
-			return;
-		}
-		v->ex1 = td_black_erfcx(fabs(u1));
-		v->ex2 = td_black_erfcx(u2);
-		if (u1 >= 0) {
-			v->m = 0.5 * (v->ex1 - v->ex2);
-		} else {
-			v->above = 1;
-			v->m = 0;
-			v->c = 0.5 * (v->ex1 + v->ex2);
-		}
-	}
-}
-
-double td_black_two_sinh(double y)
-{
-	double z = y * y;
-	/* the first term left out, y^17/17!, is below 1e-24 of the result for |y| <= 1/4 */
-	double p = 1.0 / 6 + z * (1.0 / 120 + z * (1.0 / 5040 + z * (1.0 / 362880 + z * (1.0 / 39916800 +
-		   z * (1.0 / 6227020800.0 + z * (1.0 / 1307674368000.0))))));
-	return 2.0 * (y + y * z * p);
-}
-
 double td_black_otm(double x, double s, double bmax)
 {
 	td_black v;
-	td_black_parts(x, s, x / s, 1.0 / s, &v);
+	td_black_parts(x, s, x / s, 1.0 / s, 0, &v);
 	double e = td_black_exp(v.q, v.qlo);
 	return v.above ? bmax - e * v.c : e * v.m + v.z;
 }

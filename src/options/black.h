@@ -25,6 +25,49 @@
 #define TD_BLACK_H
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * The hot entry points of src/options (td_bsm_greeks, td_bsm_price, td_iv
+ * and the like) are compiled twice on x86-64: for the baseline and for
+ * x86-64-v3 (AVX2 and FMA), and the loader picks one by the CPU (gcc's
+ * target_clones, an ifunc, as glibc does for its own libm).  The
+ * options files are compiled with -ffp-contract=fast (Makefile), so on v3
+ * a*b + c becomes one fused multiply-add: fewer instructions and shorter
+ * dependency chains, and never less accurate.  The few exact-error formulas
+ * below keep their products rounded with td_black_rounded.  TD_NO_CLONES
+ * (the sanitizer builds) leaves only the baseline code, so both are tested.
+ * gcc only: clang 14 names the dispatcher name.ifunc, so every caller's
+ * declaration would need the attribute; clang builds run the baseline.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TD_NO_CLONES)
+#define TD_BLACK_CLONES __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define TD_BLACK_CLONES
+#endif
+
+/* For the helpers of a cloned entry point: inlined, they are compiled for each clone's instruction set. */
+#if defined(__GNUC__)
+#define TD_BLACK_INLINE __attribute__((always_inline))
+#else
+#define TD_BLACK_INLINE
+#endif
+
+/*
+ * v as a rounded double the compiler may not fuse into a later sum: an
+ * exact-error formula such as a*b - p needs p = a*b rounded, and
+ * -ffp-contract=fast would otherwise compute a*b - a*b exactly (0).
+ */
+static inline double td_black_rounded(double v)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+	__asm__("" : "+x"(v));
+#elif defined(__GNUC__)
+	__asm__("" : "+m"(v));
+#endif
+	return v;
+}
 
 #define TD_BLACK_ERFCX_N 48     /* intervals of width 1/4 on [0, 12) */
 #define TD_BLACK_ERFCX_DEG 11   /* polynomial degree per interval */
@@ -34,7 +77,7 @@ extern const double td_black_erfcx_tab[TD_BLACK_ERFCX_N][TD_BLACK_ERFCX_DEG + 1]
 double td_black_erfcx_slow(double u);
 
 /* erfcx(u) = e^{u^2} erfc(u), to about 2e-16 relative on [0, 12) and beyond. */
-static inline double td_black_erfcx(double u)
+static inline TD_BLACK_INLINE double td_black_erfcx(double u)
 {
 	if (!(u >= 0.0 && u < 12.0))
 		return td_black_erfcx_slow(u);
@@ -48,6 +91,42 @@ static inline double td_black_erfcx(double u)
 	return p0 + (p1 + p2 * v4) * v4;
 }
 
+#define TD_BLACK_EXP_N 32   /* table steps per power of 2 in td_black_expd */
+extern const double td_black_exp2_tab[TD_BLACK_EXP_N][2];
+
+/*
+ * e^x to about 0.5 ulp (measured worst 0.52 against long double), inline
+ * and without a branch for -708 < x < 709, else libm's exp.  libm's exp
+ * is as accurate, but as a call it makes the caller save and reload every
+ * live floating-point register, which in the Greeks' pass costs more than
+ * the exp itself.  x = (32 k + j) ln2/32 + r, |r| <= ln2/64, so
+ * e^x = 2^k 2^{j/32} e^r with 2^{j/32} from a table as hi (1 + rel) and
+ * e^r - 1 by its Taylor series to r^6 (the first term left out is below
+ * 4e-18 relative).
+ */
+static inline TD_BLACK_INLINE double td_black_expd(double x)
+{
+	if (!(x > -708.0 && x < 709.0))
+		return exp(x);
+	const double shift = 6755399441055744.0;   /* 1.5 * 2^52: adding it rounds to an integer held in the low bits */
+	const double n_ln2 = 46.16624130844683;   /* 32 / ln 2 */
+	const double ln2_n_hi = 0.02166084938653512, ln2_n_lo = 5.9631716539705866e-12;   /* ln2/32 = hi + lo, hi with 21 low bits 0: hi * k exact */
+	double kd = x * n_ln2 + shift;
+	uint64_t kb;
+	memcpy(&kb, &kd, sizeof(kb));
+	kd -= shift;
+	double r = (x - kd * ln2_n_hi) - kd * ln2_n_lo;
+	double r2 = r * r;
+	double p = r + r2 * ((0.5 + r * (1.0 / 6)) + r2 * ((1.0 / 24 + r * (1.0 / 120)) + r2 * (1.0 / 720)));
+	const double *t = td_black_exp2_tab[kb % TD_BLACK_EXP_N];
+	uint64_t tb;
+	memcpy(&tb, &t[0], sizeof(tb));
+	tb += (kb >> 5) << 52;   /* the power of 2 into the exponent field (mod 2^64: k may be negative) */
+	double scale;
+	memcpy(&scale, &tb, sizeof(scale));
+	return scale + scale * (p + t[1] * (1.0 + p));
+}
+
 /*
  * a*b - p exactly, where p = a*b rounded and |a|, |b| < 1e300: fma where the
  * target has it in hardware (not the x86-64 baseline, where fma() is a slow
@@ -59,7 +138,7 @@ static inline double td_black_prod_err(double a, double b, double p)
 	return fma(a, b, -p);
 #else
 	const double split = 134217729.0;   /* 2^27 + 1 */
-	double ca = split * a, cb = split * b;
+	double ca = td_black_rounded(split * a), cb = td_black_rounded(split * b);
 	double ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
 	return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 #endif
@@ -72,7 +151,7 @@ static inline double td_black_sq_err(double a, double p)
 	return fma(a, a, -p);
 #else
 	const double split = 134217729.0;
-	double ca = split * a, ah = ca - (ca - a), al = a - ah;
+	double ca = td_black_rounded(split * a), ah = ca - (ca - a), al = a - ah;
 	return ((ah * ah - p) + 2.0 * ah * al) + al * al;
 #endif
 }
@@ -83,12 +162,12 @@ static inline double td_black_sq_err(double a, double p)
  * a/b = m (1 + (a - m b)/(m b)) and a - m b is exact (Sterbenz, then the
  * product's error), so one division corrects it.  Cheaper than log1p.
  */
-static inline double td_black_log_ratio(double a, double b)
+static inline TD_BLACK_INLINE double td_black_log_ratio(double a, double b)
 {
 	double m = a / b;
 	if (!(m > 0.5 && m < 2.0 && b < 1e300))
 		return log(m);
-	double p = m * b;
+	double p = td_black_rounded(m * b);
 	return log(m) + ((a - p) - td_black_prod_err(m, b, p)) / a;
 }
 
@@ -103,27 +182,93 @@ typedef struct td_black {
 	double ex2;      /* erfcx((t - h)/sqrt 2), likewise */
 } td_black;
 
+#define TD_BLACK_ASYM_H (-10.0)      /* h + t below: asymptotic series for the Mills ratio difference */
+#define TD_BLACK_TAYLOR_T 0.1        /* t below (and h + t above the asymptotic region): Taylor series in t */
+#define TD_BLACK_Q_UNDERFLOW (-800.0)   /* e^q is 0 below this whatever the low part */
+
+/* The regions of black.c away from the common one, out of line because they are rare or long. */
+double td_black_mills_asym(double h, double t);     /* Y(h+t) - Y(h-t), h + t < TD_BLACK_ASYM_H */
+double td_black_mills_taylor(double h, double t);   /* (Y(h+t) - Y(h-t)) / 2, t < TD_BLACK_TAYLOR_T */
+void td_black_erf_near(double x, double h, double t, td_black *v);   /* near the money above the inflection point */
+
 /*
  * q = -(h^2 + t^2)/2 as the double-double q + *lo, for t = s/2, h = x/s as
  * the caller rounded it (x/s, or x times is = 1/s where speed matters more
- * than the last ulp of h) and is = 1/s.
+ * than the last ulp of h) and is = 1/s.  Below q = -1 the rounding of h
+ * (x/s = h + hl) and of both squares goes into lo; above it they cost less
+ * than an ulp of e^q, and lo is 0 unless `always`: the pricer, whose inputs
+ * come in any order, computes it always rather than pay a mispredicted
+ * branch; the solver, latency-bound, skips it.  Below TD_BLACK_Q_UNDERFLOW
+ * e^q is 0 whatever the low part, and the splits could overflow.
  */
-double td_black_exponent(double x, double s, double h, double is, double *lo);
+static inline TD_BLACK_INLINE double td_black_exponent(double x, double s, double h, double is, int always, double *lo)
+{
+	double t = 0.5 * s;
+	double h2 = td_black_rounded(h * h), t2 = td_black_rounded(t * t), sum = h2 + t2;
+	*lo = 0;
+	if ((!always && sum < 2.0) || !(sum < -2.0 * TD_BLACK_Q_UNDERFLOW))
+		return -0.5 * sum;
+	double hs = td_black_rounded(h * s);
+	double hl = ((x - hs) - td_black_prod_err(h, s, hs)) * is;   /* x - hs is exact (Sterbenz) */
+	double h2l = td_black_sq_err(h, h2) + 2.0 * h * hl, t2l = td_black_sq_err(t, t2);
+	double err = h2 >= t2 ? t2 - (sum - h2) : h2 - (sum - t2);   /* Fast2Sum */
+	*lo = -0.5 * (err + h2l + t2l);
+	return -0.5 * sum;
+}
 
-/* Fill *v for x <= 0 and s > 0 (x may be -inf: then b = 0), h and is as for td_black_exponent. */
-void td_black_parts(double x, double s, double h, double is, td_black *v);
+/*
+ * Fill *v for x <= 0 and s > 0 (x may be -inf: then b = 0), h, is and
+ * always as for td_black_exponent.  Inline: the common region (two erfcx values) is a
+ * few dozen operations, which the call and the stores of *v would double.
+ */
+static inline TD_BLACK_INLINE void td_black_parts(double x, double s, double h, double is, int always, td_black *v)
+{
+	double t = 0.5 * s;
+	v->h = h;
+	v->t = t;
+	v->q = td_black_exponent(x, s, h, is, always, &v->qlo);
+	v->above = 0;
+	v->c = v->z = v->ex1 = v->ex2 = 0;
+	if (h + t < TD_BLACK_ASYM_H) {
+		v->m = 0.39894228040143267794 * td_black_mills_asym(h, t);
+	} else if (t < TD_BLACK_TAYLOR_T) {
+		v->m = 2.0 * 0.39894228040143267794 * td_black_mills_taylor(h, t);
+	} else {
+		double u1 = -(h + t) * 0.70710678118654752440, u2 = (t - h) * 0.70710678118654752440;   /* u1 <= 7.1 < u2 */
+		if (u1 < 0 && t - h < 1.0) {
+			td_black_erf_near(x, h, t, v);
+			return;
+		}
+		v->ex1 = td_black_erfcx(fabs(u1));
+		v->ex2 = td_black_erfcx(u2);
+		if (u1 >= 0) {
+			v->m = 0.5 * (v->ex1 - v->ex2);
+		} else {
+			v->above = 1;
+			v->m = 0;
+			v->c = 0.5 * (v->ex1 + v->ex2);
+		}
+	}
+}
 
 /* e^{q + qlo}, 0 where it underflows. */
 static inline double td_black_exp(double q, double qlo)
 {
-	return exp(q) * (1.0 + qlo);
+	return td_black_expd(q) * (1.0 + qlo);
 }
 
 /* b(x, s) of the out-of-the-money call, x <= 0, s > 0 finite, bmax = e^{x/2}. */
 double td_black_otm(double x, double s, double bmax);
 
 /* 2 sinh(y) for |y| <= 1/4, by its Taylor series: as accurate as expm1 there, without a library call. */
-double td_black_two_sinh(double y);
+static inline TD_BLACK_INLINE double td_black_two_sinh(double y)
+{
+	double z = y * y;
+	/* the first term left out, y^17/17!, is below 1e-24 of the result for |y| <= 1/4 */
+	double p = 1.0 / 6 + z * (1.0 / 120 + z * (1.0 / 5040 + z * (1.0 / 362880 + z * (1.0 / 39916800 +
+		   z * (1.0 / 6227020800.0 + z * (1.0 / 1307674368000.0))))));
+	return 2.0 * (y + y * z * p);
+}
 
 /* e^{y/2} - e^{-y/2} = 2 sinh(y/2) for y >= 0, the normalised intrinsic value, without cancellation near 0. */
 double td_black_intrinsic(double y);

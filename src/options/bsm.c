@@ -25,11 +25,17 @@
  * near the money, so it keeps the relative accuracy of x; ln(U/K) corrects the rounding of U/K
  * near the money (td_black_log_ratio) for the same reason.
  *
- * Cost.  exp(-rT), exp(-qT) (skipped when q = 0 and for Black-76), one log
- * and the e^q of black.h; one to three erfcx polynomials; no erfc, erf or
- * expm1 (A - B near the money is sqrt(A B) 2 sinh(x/2) by its series).
- * 120-135 ns with the Greeks and 95-110 ns for the price on the development
- * VM (tests/bench/bench_bsm.c), against 180-190 and 165-175 ns before black.h.
+ * Cost.  exp(-rT), exp(-qT) and e^q by black.h's inline exp, one libm log;
+ * one to three erfcx polynomials; no erfc, erf or expm1 (A - B near the
+ * money is sqrt(A B) 2 sinh(x/2) by its series).  The entry points are
+ * compiled for the baseline and for x86-64-v3 (black.h), and everything
+ * they call on the common path is inlined into each, so the v3 clone runs
+ * on fused multiply-adds throughout.  The choices a chain in any order
+ * makes unpredictable (in or out of the money, near or far, the low part
+ * of the exponent, Black-76 or not) compute both sides and select.
+ * tests/bench/bench_bsm.c: best rounds about 100-107 ns with the Greeks
+ * and 76-79 ns for the price on the development VM, against 131-133 and
+ * 98-113 ns before (interleaved runs).
  *
  * Degenerate inputs never give NaN: see bsm.h.  The general formulas are
  * used whenever they give finite results; when T or sigma sqrt(T) is so
@@ -88,7 +94,7 @@ double td_bsm_npdf(double x)
 {
 	if (!(fabs(x) < 40.0))
 		return isnan(x) ? x : 0.0;   /* n(38.6) is below the least subnormal already */
-	double hi = x * x, lo = td_black_prod_err(x, x, hi);
+	double hi = td_black_rounded(x * x), lo = td_black_prod_err(x, x, hi);
 	return INV_SQRT_2PI * exp(-0.5 * hi) * (1.0 - 0.5 * lo);
 }
 
@@ -102,7 +108,7 @@ static double tail(double a)
 {
 	if (!(a < TAIL_CUT))
 		return 0.0;
-	double z = a * SQRT1_2_HI;
+	double z = td_black_rounded(a * SQRT1_2_HI);
 	double zlo = td_black_prod_err(a, SQRT1_2_HI, z) + a * SQRT1_2_LO;
 	return 0.5 * erfc(z) - SQRT2 * td_bsm_npdf(a) * zlo;
 }
@@ -119,7 +125,7 @@ double td_bsm_ncdf(double x)
  * Fill g from o.  0: valid.  1: the limit case T == 0 or sigma == 0 with
  * everything else valid (g is filled with s = 0).  -1: invalid.
  */
-static int setup(const td_opt *o, struct gbs *g)
+static inline TD_BLACK_INLINE int setup(const td_opt *o, struct gbs *g)
 {
 	if (o->right != TD_CALL && o->right != TD_PUT)
 		return -1;
@@ -141,8 +147,8 @@ static int setup(const td_opt *o, struct gbs *g)
 	g->b = o->r - q;
 	g->sqrtT = sqrt(o->T);
 	g->s = o->sigma * g->sqrtT;
-	g->dr = exp(-o->r * o->T);
-	g->dq = q == o->r ? g->dr : q == 0 ? 1.0 : exp(-q * o->T);
+	g->dr = td_black_expd(-o->r * o->T);
+	g->dq = td_black_expd(-q * o->T);   /* always: a choice here would be a mispredicted branch, costlier than the inline exp */
 	g->A = g->U * g->dq;
 	g->B = g->K * g->dr;
 	g->x = td_black_log_ratio(g->U, g->K) + g->b * o->T;
@@ -159,12 +165,13 @@ struct otm {
 	double value;
 };
 
-static void otm_eval(const struct gbs *g, struct otm *o)
+static inline TD_BLACK_INLINE void otm_eval(const struct gbs *g, struct otm *o)
 {
-	o->P = sqrt(g->A) * sqrt(g->B);
+	double AB = g->A * g->B;
+	o->P = AB > 1e-300 && AB < 1e300 ? sqrt(AB) : sqrt(g->A) * sqrt(g->B);   /* one root unless A B would leave the range */
 	double xo = -fabs(g->x);
 	o->is = 1.0 / g->s;
-	td_black_parts(xo, g->s, xo / g->s, o->is, &o->v);   /* x/s: the last ulp of h counts (h^2 conditioning) */
+	td_black_parts(xo, g->s, xo / g->s, o->is, 1, &o->v);   /* x/s: the last ulp of h counts (h^2 conditioning) */
 	o->e = td_black_exp(o->v.q, o->v.qlo);
 	/* above the inflection point b = b_max - e^q c, and sqrt(A B) b_max = min(A, B) */
 	double pe = o->P * o->e;
@@ -172,13 +179,13 @@ static void otm_eval(const struct gbs *g, struct otm *o)
 }
 
 /* The requested option's price: the out-of-the-money one, or it plus w (A - B). */
-static double price_of(const struct gbs *g, const struct otm *o)
+static inline double price_of(const struct gbs *g, const struct otm *o)
 {
-	if ((g->x < 0) == (g->w > 0))
-		return o->value;
 	/* A - B = sqrt(A B) 2 sinh(x/2): near the money the plain difference would carry the rounding of A and B */
-	double gap = fabs(g->x) < 0.5 ? o->P * td_black_two_sinh(0.5 * g->x) : g->A - g->B;
-	return o->value + g->w * gap;
+	double near = o->P * td_black_two_sinh(0.5 * g->x), far = g->A - g->B;
+	double gap = fabs(g->x) < 0.5 ? near : far;
+	double itm = (g->x < 0) == (g->w > 0) ? 0.0 : g->w;   /* both computed and selected: the choice is random in a chain */
+	return o->value + itm * gap;
 }
 
 /* What the Greeks need: d1, d2, n(d1), N(w d1), N(w d2), 1/s and the price. */
@@ -190,7 +197,7 @@ struct pass {
 };
 
 /* N(wd) from the tail t = N(-|d|): |0 - t| or |1 - t|, without a branch. */
-static double ncdf_side(double wd, double t)
+static inline double ncdf_side(double wd, double t)
 {
 	return fabs((double)(wd > 0) - t);
 }
@@ -203,7 +210,7 @@ static double ncdf_side(double wd, double t)
  * may be subnormal its density is taken afresh (then |x| is large and the
  * ratio sqrt(B/A) or sqrt(A/B) is what would overflow).
  */
-static void general_pass(const struct gbs *g, const struct otm *o, struct pass *p)
+static inline TD_BLACK_INLINE void general_pass(const struct gbs *g, const struct otm *o, struct pass *p)
 {
 	double hn = o->v.h, t = o->v.t;   /* h at -|x|, so -|x/s| */
 	bool call_otm = g->x < 0;         /* then d1 = hn + t, else d1 = -(hn - t) */
@@ -226,7 +233,7 @@ static void general_pass(const struct gbs *g, const struct otm *o, struct pass *
 }
 
 /* The sigma sqrt(T) -> 0 limit: N(d1) and N(d2) become a step at F = K, n(d1) vanishes. */
-static void limit_pass(const struct gbs *g, struct pass *p)
+static inline void limit_pass(const struct gbs *g, struct pass *p)
 {
 	double step = g->x > 0 ? 1.0 : g->x < 0 ? 0.0 : 0.5;
 	p->d1 = p->d2 = g->x > 0 ? INFINITY : g->x < 0 ? -INFINITY : 0.0;
@@ -237,7 +244,7 @@ static void limit_pass(const struct gbs *g, struct pass *p)
 }
 
 /* Price and Greeks from a pass, in option.h's units; the terms in n(d1) are skipped when it is 0. */
-static void greeks_from(const struct gbs *g, const struct pass *p, td_greeks *out)
+static inline TD_BLACK_INLINE void greeks_from(const struct gbs *g, const struct pass *p, td_greeks *out)
 {
 	double w = g->w;
 	double Nw1 = p->Nw1, Nw2 = p->Nw2;
@@ -261,23 +268,23 @@ static void greeks_from(const struct gbs *g, const struct pass *p, td_greeks *ou
 	out->price = p->price;
 	out->delta = delta;
 	out->gamma = gamma;
-	out->theta = theta / TD_BSM_DAYS_PER_YEAR;
+	out->theta = theta * (1.0 / TD_BSM_DAYS_PER_YEAR);   /* a product: a division costs more than its half ulp is worth here */
 	out->vega = vega * 0.01;
 	out->rho = rho * 0.01;
 	out->vanna = vanna * 0.01;
-	out->charm = charm / TD_BSM_DAYS_PER_YEAR;
+	out->charm = charm * (1.0 / TD_BSM_DAYS_PER_YEAR);
 	out->vomma = vomma * 1e-4;
 }
 
 /* True when every field of g is finite. */
-static bool all_finite(const td_greeks *g)
+static inline bool all_finite(const td_greeks *g)
 {
 	return finite_all(g->price - g->price + (g->delta - g->delta) + (g->gamma - g->gamma) + (g->theta - g->theta) +
 			  (g->vega - g->vega) + (g->rho - g->rho) + (g->vanna - g->vanna) + (g->charm - g->charm) +
 			  (g->vomma - g->vomma));
 }
 
-int td_bsm_greeks(const td_opt *o, td_greeks *out)
+TD_BLACK_CLONES int td_bsm_greeks(const td_opt *o, td_greeks *out)
 {
 	struct gbs g;
 	struct pass p;
@@ -306,7 +313,7 @@ int td_bsm_greeks(const td_opt *o, td_greeks *out)
 	return -1;
 }
 
-int td_bsm_price(const td_opt *o, double *price)
+TD_BLACK_CLONES int td_bsm_price(const td_opt *o, double *price)
 {
 	struct gbs g;
 	struct pass p;

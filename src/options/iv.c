@@ -86,15 +86,15 @@
 /* ---- special functions ------------------------------------------------- */
 
 /* Phi(-z) for z >= 0, and phi(z) in *density. */
-static double norm_cdf_neg(double z, double *density)
+static inline TD_BLACK_INLINE double norm_cdf_neg(double z, double *density)
 {
-	double g = exp(-0.5 * z * z);
+	double g = td_black_expd(-0.5 * z * z);
 	*density = INV_SQRT_2PI * g;
 	return 0.5 * g * td_black_erfcx(z * INV_SQRT2);
 }
 
 /* Phi^{-1}(p) for 0 < p <= 0.5 given lp = ln p (Acklam's approximation, ~1e-9 relative). */
-static double norm_inv_low_log(double lp)
+static inline TD_BLACK_INLINE double norm_inv_low_log(double lp)
 {
 	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
 				    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 };
@@ -109,7 +109,7 @@ static double norm_inv_low_log(double lp)
 		return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
 		       ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
 	}
-	double q = exp(lp) - 0.5, r = q * q;
+	double q = td_black_expd(lp) - 0.5, r = q * q;
 	return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
 	       (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
 }
@@ -128,10 +128,10 @@ typedef struct bval {
  * b = e^q m (black.h): in log mode e^q is not needed at all (ln b = q + ln m)
  * except above the inflection point, where b = b_max - e^q c or e^q m + z.
  */
-static void black_otm(double x, double s, double is, double bmax, int log_mode, bval *v)
+static inline TD_BLACK_INLINE void black_otm(double x, double s, double is, double bmax, int log_mode, bval *v)
 {
 	td_black p;
-	td_black_parts(x, s, x * is, is, &p);   /* x * is: h on the solver's critical path without a division */
+	td_black_parts(x, s, x * is, is, 0, &p);   /* x * is: h on the solver's critical path without a division */
 	if (p.above || p.z != 0) {
 		double e = td_black_exp(p.q, p.qlo);
 		double b = p.above ? bmax - e * p.c : e * p.m + p.z;
@@ -157,10 +157,10 @@ static void black_otm(double x, double s, double is, double bmax, int log_mode, 
  * b_max - b = e^{x/2} Phi(-h-t) + e^{-x/2} Phi(h-t), two positive terms,
  * = e^q (erfcx(v1) + erfcx(v2))/2: no cancellation and no underflow.
  */
-static double black_otm_compl_log(double x, double s, double is, double *wi)
+static inline TD_BLACK_INLINE double black_otm_compl_log(double x, double s, double is, double *wi)
 {
 	double h = x * is, t = 0.5 * s;
-	double qlo, q = td_black_exponent(x, s, h, is, &qlo);
+	double qlo, q = td_black_exponent(x, s, h, is, 0, &qlo);
 	double m = 0.5 * (td_black_erfcx((h + t) * INV_SQRT2) + td_black_erfcx((t - h) * INV_SQRT2));
 	*wi = SQRT_2PI * m;
 	return q + qlo + log(m);
@@ -179,7 +179,7 @@ double td_iv_black_normalised(double x, double s, double theta)
 /* ---- the initial guess -------------------------------------------------- */
 
 /* The rational cubic through (xl, yl), (xr, yr) with slopes dl, dr and parameter r (r = 3: Hermite cubic). */
-static double rational_cubic(double xv, double xl, double xr, double yl, double yr, double dl, double dr, double r)
+static inline TD_BLACK_INLINE double rational_cubic(double xv, double xl, double xr, double yl, double yr, double dl, double dr, double r)
 {
 	double h = xr - xl, u = (xv - xl) / h, o = 1.0 - u;
 	if (!(h > 0))
@@ -196,7 +196,7 @@ static double rational_cubic(double xv, double xl, double xr, double yl, double 
  * (Delbourgo-Gregory: r >= (dl + dr) / delta), and convex or concave at both
  * ends when the slopes are (the same relation with y'' = 0).
  */
-static double rational_cubic_r(double w, double dl, double dr, double delta, double d2, int left)
+static inline TD_BLACK_INLINE double rational_cubic_r(double w, double dl, double dr, double delta, double d2, int left)
 {
 	double il = 1.0 / (delta - dl), ir = 1.0 / (dr - delta);   /* independent divisions, in parallel */
 	double r = (0.5 * w * d2 + dr - dl) * (left ? il : ir);
@@ -215,13 +215,13 @@ static double rational_cubic_r(double w, double dl, double dr, double delta, dou
 }
 
 /* b''/b' = x^2/s^3 - s/4 */
-static double curvature(double ax, double s)
+static inline TD_BLACK_INLINE double curvature(double ax, double s)
 {
 	return ax * ax / (s * s * s) - 0.25 * s;
 }
 
 /* The lower map f_l(s) = (2 pi |x| / 3^{3/2}) Phi(-z)^3, z = |x|/(sqrt3 s), with its first two derivatives. */
-static double lower_map(double ax, double s, double *d1, double *d2)
+static inline TD_BLACK_INLINE double lower_map(double ax, double s, double *d1, double *d2)
 {
 	double is = 1.0 / s, z = ax * is * (1.0 / SQRT3), phi;
 	double p = norm_cdf_neg(z, &phi);
@@ -241,7 +241,7 @@ static double lower_map(double ax, double s, double *d1, double *d2)
  * it.  b_c only places the branch and shapes the guess, but it is cheap
  * this way and a full evaluation of b is not.
  */
-static double black_at_inflection(double ax, double bmax)
+static inline TD_BLACK_INLINE double black_at_inflection(double ax, double bmax)
 {
 	if (ax >= 0.02)
 		return 0.5 * bmax * (1.0 - td_black_erfcx(sqrt(ax)));
@@ -257,7 +257,7 @@ static double black_at_inflection(double ax, double bmax)
 enum objective { OBJ_LOWER, OBJ_MIDDLE, OBJ_UPPER };
 
 /* Total vol s of an out-of-the-money call, x <= 0, 0 < beta < bmax = e^{x/2}. */
-static double iv_otm(double beta, double x, double bmax)
+static inline TD_BLACK_INLINE double iv_otm(double beta, double x, double bmax)
 {
 	double ax = -x;
 	double sc = sqrt(2.0 * ax);
@@ -373,7 +373,7 @@ static double iv_otm(double beta, double x, double bmax)
 
 /* ---- the public functions ------------------------------------------------ */
 
-double td_iv_normalised(double beta, double x, double theta)
+TD_BLACK_CLONES double td_iv_normalised(double beta, double x, double theta)
 {
 	if (!isfinite(beta) || !isfinite(x) || fabs(x) > X_MAX || (theta != 1.0 && theta != -1.0))
 		return NAN;
@@ -390,7 +390,7 @@ double td_iv_normalised(double beta, double x, double theta)
  * rounded ratio would carry an absolute error of 1e-16, which a short expiry
  * turns into a large relative error of x/s (and of the price).
  */
-static double log_ratio(double a, double b)
+static inline TD_BLACK_INLINE double log_ratio(double a, double b)
 {
 	if (a > 0.5 * b && a < 2.0 * b)
 		return log1p((a - b) / b);   /* a - b is exact here */
@@ -404,7 +404,7 @@ static int fail(const char **why, const char *reason)
 	return -1;
 }
 
-int td_iv(const td_opt *o, double price, double *sigma, const char **why)
+TD_BLACK_CLONES int td_iv(const td_opt *o, double price, double *sigma, const char **why)
 {
 	if (!o || !sigma)
 		return fail(why, "no option or no result given");
@@ -423,7 +423,7 @@ int td_iv(const td_opt *o, double price, double *sigma, const char **why)
 	if (!isfinite(price) || price < 0)
 		return fail(why, "price not finite or negative");
 
-	double disc = exp(-o->r * o->T);
+	double disc = exp(-o->r * o->T);   /* libm here: a price exactly at a bound is refused as the caller computed it */
 	double x = log_ratio(o->S, o->K), fd, kd = o->K * disc;   /* fd, kd: the discounted forward and strike */
 	if (o->model == TD_MODEL_BSM) {
 		x += (o->r - o->q) * o->T;

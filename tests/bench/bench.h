@@ -10,6 +10,14 @@
 /* Wall-clock seconds since an arbitrary start, for the figures. */
 double td_bench_seconds(void);
 
+/*
+ * The median of v[0..n) (n >= 1), sorting v, with the least in *best.  On
+ * a shared machine one long run mixes the code's cost with other tenants'
+ * load; the best of many short rounds is the code's, the median the
+ * typical, and both are printed.
+ */
+double td_bench_median(double *v, int n, double *best);
+
 void td_bench_sim(void);
 void td_bench_ring(void);
 void td_bench_engine(void);

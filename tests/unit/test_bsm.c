@@ -608,6 +608,39 @@ static void test_never_nan(void **state)
 	assert_true(n > 10000);
 }
 
+/*
+ * Near the money with minutes to expiry, x = ln(F/K) is a few 1e-5 and the
+ * price follows x/s closely, so ln(S/K) must keep the accuracy of x itself:
+ * the ratio's rounding is corrected with the exact product error
+ * (td_black_log_ratio).  If the compiler fused that product into the
+ * following difference (black.h: td_black_rounded), the correction would
+ * count twice and these prices would be off by 1e-14..1e-13.  References:
+ * the generalized Black-Scholes formula in mpmath at 50 digits, on the same
+ * doubles.
+ */
+static void test_near_money_short_expiry_reference(void **state)
+{
+	(void)state;
+	static const struct {
+		td_right w;
+		double S, K, T, r, q, sigma, want;
+	} ref[] = {
+		{ TD_CALL, 100.01, 100, 1 / (365 * 24 * 60.0), 0.05, 0.01, 0.2, 0.01672621393707728150269768 },
+		{ TD_PUT, 100.01, 100, 1 / (365 * 24 * 60.0), 0.05, 0.01, 0.2, 0.00671860377768919288474373 },
+		{ TD_CALL, 4999.99, 5000, 1e-4, 0.04, 0.0, 0.15, 2.997060485916658484618684 },
+		{ TD_PUT, 99.999, 100.003, 2e-5, 0.03, 0.02, 0.5, 0.09121116367435458100531649 },
+		{ TD_CALL, 1.00003, 1.00001, 1e-6, 0.0, 0.0, 0.1, 0.00005069024565437846974414411 },
+	};
+	char what[96];
+	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
+		td_opt o = opt(ref[i].w, TD_MODEL_BSM, ref[i].S, ref[i].K, ref[i].T, ref[i].r, ref[i].q, ref[i].sigma);
+		snprintf(what, sizeof(what), "near-money reference %zu price", i);
+		near_rel(price(&o), ref[i].want, 2e-15, what);
+		snprintf(what, sizeof(what), "near-money reference %zu greeks.price", i);
+		near_rel(greeks(&o).price, ref[i].want, 2e-15, what);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_hull_examples),
 		cmocka_unit_test(test_haug_examples),
 		cmocka_unit_test(test_deep_otm_reference),
+		cmocka_unit_test(test_near_money_short_expiry_reference),
 		cmocka_unit_test(test_put_call_parity),
 		cmocka_unit_test(test_greeks_finite_difference),
 		cmocka_unit_test(test_bounds_and_symmetry),
