@@ -377,7 +377,7 @@ TD_BLACK_CLONES double td_iv_normalised(double beta, double x, double theta)
 {
 	if (!isfinite(beta) || !isfinite(x) || fabs(x) > X_MAX || (theta != 1.0 && theta != -1.0))
 		return NAN;
-	double ax = fabs(x), bmax = exp(-0.5 * ax);
+	double ax = fabs(x), bmax = td_black_expd(-0.5 * ax);
 	double intrinsic = theta * x > 0 ? td_black_intrinsic(ax) : 0.0;
 	double tv = beta - intrinsic;
 	if (!(tv > 0) || !(tv < bmax))
@@ -423,11 +423,11 @@ TD_BLACK_CLONES int td_iv(const td_opt *o, double price, double *sigma, const ch
 	if (!isfinite(price) || price < 0)
 		return fail(why, "price not finite or negative");
 
-	double disc = exp(-o->r * o->T);   /* libm here: a price exactly at a bound is refused as the caller computed it */
+	double disc = td_black_expd(-o->r * o->T);   /* as bsm.c discounts: a model price is always inside these bounds */
 	double x = log_ratio(o->S, o->K), fd, kd = o->K * disc;   /* fd, kd: the discounted forward and strike */
 	if (o->model == TD_MODEL_BSM) {
 		x += (o->r - o->q) * o->T;
-		fd = o->S * exp(-o->q * o->T);
+		fd = o->S * td_black_expd(-o->q * o->T);
 	} else {
 		fd = o->S * disc;
 	}
@@ -442,7 +442,7 @@ TD_BLACK_CLONES int td_iv(const td_opt *o, double price, double *sigma, const ch
 	 * The intrinsic value D |F - K| as D sqrt(F K) 2 sinh(|x|/2): relative
 	 * accuracy near the money, where fd - kd would lose digits to cancellation.
 	 */
-	double norm = sqrt(fd) * sqrt(kd), ax = fabs(x), bmax = exp(-0.5 * ax);
+	double norm = sqrt(fd) * sqrt(kd), ax = fabs(x), bmax = td_black_expd(-0.5 * ax);
 	double intrinsic = 0;
 	if (call ? x > 0 : x < 0)
 		intrinsic = norm * td_black_intrinsic(ax);

@@ -33,7 +33,7 @@ eventually 10 "screen | tail -n 1 | grep -Eq '^\[(PRE|REGULAR|POST|OVERNIGHT|CLO
 ok $? "status bar: phase, clock, feed health" "$(screen | tail -n 1)"
 screen | grep -q '┌ Watchlist'
 ok $? "UTF-8 frames" "$(screen | head -n 2)"
-wait_for 'Tape: SPY' 5 && screen | grep -Eq '[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} +[0-9]+\.[0-9]{2} +[0-9,]+ [BS]'
+wait_for 'Tape: SPY' 5 && eventually 10 "screen | grep -Eq '[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} +[0-9]+\.[0-9]{2} +[0-9,]+ [BS]'"
 ok $? "tape shows prints with time, price, size and side" "$(screen)"
 
 keys '?'
