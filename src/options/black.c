@@ -32,11 +32,12 @@
  * asymptotic series beyond: faster than libm's erfc and exp together, and
  * free of the e^{u^2} rounding.
  *
- * The common region is inline in black.h (td_black_parts), so that each CPU
- * clone of the pricer and the solver compiles it for its own instruction
- * set; the rare regions are the out-of-line td_black_mills_* and
- * td_black_erf_near here, cloned themselves.  The 2^(j/32) table of
- * black.h's inline exp lives here too.
+ * All but the asymptotic region are inline in black.h (td_black_parts, the
+ * Taylor series, erf near the money), so that each CPU clone of the pricer
+ * and the solver compiles them for its own instruction set, and no call in
+ * the middle makes the compiler keep every live value on the stack; the
+ * rare asymptotic region is td_black_mills_asym here, cloned itself.  The
+ * 2^(j/32) table of black.h's inline exp lives here too.
  */
 #include "options/black.h"
 
@@ -186,83 +187,8 @@ TD_BLACK_CLONES double td_black_mills_asym(double h, double t)
 	return 2.0 * t / (a * c) * sum;
 }
 
-/*
- * (Y(h+t) - Y(h-t)) / 2 for t < TAYLOR_T, h <= 0: the odd part of Y's
- * Taylor series in t up to t^11 (at h = 0, the slowest case, the first term
- * left out is t^12/13!! < 1e-17 relative).  Y' = 1 + hY gives
- * Y^(n) = P_n(h) + Q_n(h) Y(h) with P_{n+1} = h P_n + n P_{n-1} (P_0 = 0,
- * P_1 = 1) and the same for Q (Q_0 = 1, Q_1 = h), so the sum is
- * t (A + h Y(h) B) with A, B polynomials in tau = t^2 and xi = (h t)^2 =
- * x^2/4; a[i][j] and b[i][j] are the exact coefficients of tau^i xi^j.
- * A and B do not wait for Y(h), which keeps the latency low.
- */
-TD_BLACK_CLONES double td_black_mills_taylor(double h, double t)
-{
-	static const double a[6][6] = {
-		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
-		{ 1.0 / 3, 3.0 / 40, 1.0 / 252, 1.0 / 10368, 1.0 / 739200 },
-		{ 1.0 / 15, 29.0 / 1680, 23.0 / 24192, 67.0 / 2851200 },
-		{ 1.0 / 105, 65.0 / 24192, 29.0 / 190080 },
-		{ 1.0 / 945, 281.0 / 887040 },
-		{ 1.0 / 10395 },
-	};
-	static const double b[6][6] = {
-		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
-		{ 1.0 / 2, 1.0 / 12, 1.0 / 240, 1.0 / 10080, 1.0 / 725760 },
-		{ 1.0 / 8, 1.0 / 48, 1.0 / 960, 1.0 / 40320 },
-		{ 1.0 / 48, 1.0 / 288, 1.0 / 5760 },
-		{ 1.0 / 384, 1.0 / 2304 },
-		{ 1.0 / 3840 },
-	};
-	double y0 = SQRT_HALF_PI * td_black_erfcx(-h * INV_SQRT2);
-	double tau = t * t, ht = h * t, xi = ht * ht;
-	/* the polynomial in xi for each power of tau, then Horner in tau (written out: no loops to unroll) */
-#define XI_POLY(c, i) (c[i][0] + xi * (c[i][1] + xi * (c[i][2] + xi * (c[i][3] + xi * (c[i][4] + xi * c[i][5])))))
-	double a0 = XI_POLY(a, 0), b0 = XI_POLY(b, 0);
-#undef XI_POLY
-	double a1 = a[1][0] + xi * (a[1][1] + xi * (a[1][2] + xi * (a[1][3] + xi * a[1][4])));
-	double b1 = b[1][0] + xi * (b[1][1] + xi * (b[1][2] + xi * (b[1][3] + xi * b[1][4])));
-	double a2 = a[2][0] + xi * (a[2][1] + xi * (a[2][2] + xi * a[2][3]));
-	double b2 = b[2][0] + xi * (b[2][1] + xi * (b[2][2] + xi * b[2][3]));
-	double a3 = a[3][0] + xi * (a[3][1] + xi * a[3][2]), b3 = b[3][0] + xi * (b[3][1] + xi * b[3][2]);
-	double a4 = a[4][0] + xi * a[4][1], b4 = b[4][0] + xi * b[4][1];
-	double A = a0 + tau * (a1 + tau * (a2 + tau * (a3 + tau * (a4 + tau * a[5][0]))));
-	double B = b0 + tau * (b1 + tau * (b2 + tau * (b3 + tau * (b4 + tau * b[5][0]))));
-	return t * (A + h * y0 * B);
-}
 
 
-/*
- * S(y) = sum_n y^n / (2n+1)!!, so that erf(d/sqrt 2) = sqrt(2/pi) d e^{-d^2/2} S(d^2):
- * for 0 <= y < 1 the first term left out, y^16/33!!, is below 1e-18.
- */
-static double erf_series(double y)
-{
-	static const double c[16] = {
-		1.0, 1.0 / 3, 1.0 / 15, 1.0 / 105, 1.0 / 945, 1.0 / 10395, 1.0 / 135135, 1.0 / 2027025,
-		1.0 / 34459425, 1.0 / 654729075, 1.0 / 13749310575.0, 1.0 / 316234143225.0,
-		1.0 / 7905853580625.0, 1.0 / 213458046676875.0, 1.0 / 6190283353629375.0, 1.0 / 191898783962510625.0,
-	};
-	double y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
-	/* Estrin: four short chains */
-	double p0 = (c[0] + c[1] * y) + (c[2] + c[3] * y) * y2 + ((c[4] + c[5] * y) + (c[6] + c[7] * y) * y2) * y4;
-	double p1 = (c[8] + c[9] * y) + (c[10] + c[11] * y) * y2 + ((c[12] + c[13] * y) + (c[14] + c[15] * y) * y2) * y4;
-	return p0 + p1 * y8;
-}
-
-/*
- * Near the money above the inflection point, d1 = h + t in (0, 1) and
- * d2 = h - t in (-1, 0): N(d) = (1 + erf(d/sqrt 2))/2 gives
- * b = sinh(x/2) + e^q (d1 S(d1^2) - d2 S(d2^2)) / sqrt(2 pi), since
- * e^{+-x/2} e^{-d^2/2} = e^q.  Both terms of m are positive, and
- * sinh(x/2) <= 0 takes off less than the complement form does here.
- */
-TD_BLACK_CLONES void td_black_erf_near(double x, double h, double t, td_black *v)
-{
-	double d1 = h + t, d2 = h - t;
-	v->m = INV_SQRT_2PI * (d1 * erf_series(d1 * d1) - d2 * erf_series(d2 * d2));
-	v->z = 0.5 * td_black_two_sinh(0.5 * x);
-}
 
 double td_black_otm(double x, double s, double bmax)
 {

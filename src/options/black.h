@@ -47,11 +47,20 @@
 #define TD_BLACK_CLONES
 #endif
 
-/* For the helpers of a cloned entry point: inlined, they are compiled for each clone's instruction set. */
+/*
+ * For the helpers of a cloned entry point: inlined, they are compiled for
+ * each clone's instruction set.  TD_BLACK_RARE and TD_BLACK_COLD mark the
+ * out-of-range fallbacks, so that the compiler keeps the values live across
+ * their calls in registers on the common path and spills only on the rare one.
+ */
 #if defined(__GNUC__)
 #define TD_BLACK_INLINE __attribute__((always_inline))
+#define TD_BLACK_COLD __attribute__((cold))
+#define TD_BLACK_RARE(c) __builtin_expect(!!(c), 0)
 #else
 #define TD_BLACK_INLINE
+#define TD_BLACK_COLD
+#define TD_BLACK_RARE(c) (c)
 #endif
 
 /*
@@ -74,12 +83,12 @@ static inline double td_black_rounded(double v)
 extern const double td_black_erfcx_tab[TD_BLACK_ERFCX_N][TD_BLACK_ERFCX_DEG + 1];
 
 /* erfcx(u) outside [0, 12): the asymptotic series for u >= 12, the reflection for u < 0, NaN for NaN. */
-double td_black_erfcx_slow(double u);
+TD_BLACK_COLD double td_black_erfcx_slow(double u);
 
 /* erfcx(u) = e^{u^2} erfc(u), to about 2e-16 relative on [0, 12) and beyond. */
 static inline TD_BLACK_INLINE double td_black_erfcx(double u)
 {
-	if (!(u >= 0.0 && u < 12.0))
+	if (TD_BLACK_RARE(!(u >= 0.0 && u < 12.0)))
 		return td_black_erfcx_slow(u);
 	int i = (int)(u * 4.0);
 	const double *c = td_black_erfcx_tab[i];
@@ -106,7 +115,7 @@ extern const double td_black_exp2_tab[TD_BLACK_EXP_N][2];
  */
 static inline TD_BLACK_INLINE double td_black_expd(double x)
 {
-	if (!(x > -708.0 && x < 709.0))
+	if (TD_BLACK_RARE(!(x > -708.0 && x < 709.0)))
 		return exp(x);
 	const double shift = 6755399441055744.0;   /* 1.5 * 2^52: adding it rounds to an integer held in the low bits */
 	const double n_ln2 = 46.16624130844683;   /* 32 / ln 2 */
@@ -186,10 +195,95 @@ typedef struct td_black {
 #define TD_BLACK_TAYLOR_T 0.1        /* t below (and h + t above the asymptotic region): Taylor series in t */
 #define TD_BLACK_Q_UNDERFLOW (-800.0)   /* e^q is 0 below this whatever the low part */
 
-/* The regions of black.c away from the common one, out of line because they are rare or long. */
-double td_black_mills_asym(double h, double t);     /* Y(h+t) - Y(h-t), h + t < TD_BLACK_ASYM_H */
-double td_black_mills_taylor(double h, double t);   /* (Y(h+t) - Y(h-t)) / 2, t < TD_BLACK_TAYLOR_T */
-void td_black_erf_near(double x, double h, double t, td_black *v);   /* near the money above the inflection point */
+/* 2 sinh(y) for |y| <= 1/4, by its Taylor series: as accurate as expm1 there, without a library call. */
+static inline TD_BLACK_INLINE double td_black_two_sinh(double y)
+{
+	double z = y * y;
+	/* the first term left out, y^17/17!, is below 1e-24 of the result for |y| <= 1/4 */
+	double p = 1.0 / 6 + z * (1.0 / 120 + z * (1.0 / 5040 + z * (1.0 / 362880 + z * (1.0 / 39916800 +
+		   z * (1.0 / 6227020800.0 + z * (1.0 / 1307674368000.0))))));
+	return 2.0 * (y + y * z * p);
+}
+
+/* Y(h+t) - Y(h-t) for h + t < TD_BLACK_ASYM_H (black.c): out of line, rare and a loop. */
+TD_BLACK_COLD double td_black_mills_asym(double h, double t);
+
+/*
+ * (Y(h+t) - Y(h-t)) / 2 for t < TD_BLACK_TAYLOR_T, h <= 0: the odd part of Y's
+ * Taylor series in t up to t^11 (at h = 0, the slowest case, the first term
+ * left out is t^12/13!! < 1e-17 relative).  Y' = 1 + hY gives
+ * Y^(n) = P_n(h) + Q_n(h) Y(h) with P_{n+1} = h P_n + n P_{n-1} (P_0 = 0,
+ * P_1 = 1) and the same for Q (Q_0 = 1, Q_1 = h), so the sum is
+ * t (A + h Y(h) B) with A, B polynomials in tau = t^2 and xi = (h t)^2 =
+ * x^2/4; a[i][j] and b[i][j] are the exact coefficients of tau^i xi^j.
+ * A and B do not wait for Y(h), which keeps the latency low.
+ */
+static inline TD_BLACK_INLINE double td_black_mills_taylor(double h, double t)
+{
+	static const double a[6][6] = {
+		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
+		{ 1.0 / 3, 3.0 / 40, 1.0 / 252, 1.0 / 10368, 1.0 / 739200 },
+		{ 1.0 / 15, 29.0 / 1680, 23.0 / 24192, 67.0 / 2851200 },
+		{ 1.0 / 105, 65.0 / 24192, 29.0 / 190080 },
+		{ 1.0 / 945, 281.0 / 887040 },
+		{ 1.0 / 10395 },
+	};
+	static const double b[6][6] = {
+		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
+		{ 1.0 / 2, 1.0 / 12, 1.0 / 240, 1.0 / 10080, 1.0 / 725760 },
+		{ 1.0 / 8, 1.0 / 48, 1.0 / 960, 1.0 / 40320 },
+		{ 1.0 / 48, 1.0 / 288, 1.0 / 5760 },
+		{ 1.0 / 384, 1.0 / 2304 },
+		{ 1.0 / 3840 },
+	};
+	double y0 = 1.25331413731550025121 * td_black_erfcx(-h * 0.70710678118654752440);
+	double tau = t * t, ht = h * t, xi = ht * ht;
+	/* the polynomial in xi for each power of tau, then Horner in tau (written out: no loops to unroll) */
+#define XI_POLY(c, i) (c[i][0] + xi * (c[i][1] + xi * (c[i][2] + xi * (c[i][3] + xi * (c[i][4] + xi * c[i][5])))))
+	double a0 = XI_POLY(a, 0), b0 = XI_POLY(b, 0);
+#undef XI_POLY
+	double a1 = a[1][0] + xi * (a[1][1] + xi * (a[1][2] + xi * (a[1][3] + xi * a[1][4])));
+	double b1 = b[1][0] + xi * (b[1][1] + xi * (b[1][2] + xi * (b[1][3] + xi * b[1][4])));
+	double a2 = a[2][0] + xi * (a[2][1] + xi * (a[2][2] + xi * a[2][3]));
+	double b2 = b[2][0] + xi * (b[2][1] + xi * (b[2][2] + xi * b[2][3]));
+	double a3 = a[3][0] + xi * (a[3][1] + xi * a[3][2]), b3 = b[3][0] + xi * (b[3][1] + xi * b[3][2]);
+	double a4 = a[4][0] + xi * a[4][1], b4 = b[4][0] + xi * b[4][1];
+	double A = a0 + tau * (a1 + tau * (a2 + tau * (a3 + tau * (a4 + tau * a[5][0]))));
+	double B = b0 + tau * (b1 + tau * (b2 + tau * (b3 + tau * (b4 + tau * b[5][0]))));
+	return t * (A + h * y0 * B);
+}
+
+/*
+ * S(y) = sum_n y^n / (2n+1)!!, so that erf(d/sqrt 2) = sqrt(2/pi) d e^{-d^2/2} S(d^2):
+ * for 0 <= y < 1 the first term left out, y^16/33!!, is below 1e-18.
+ */
+static inline TD_BLACK_INLINE double td_black_erf_series(double y)
+{
+	static const double c[16] = {
+		1.0, 1.0 / 3, 1.0 / 15, 1.0 / 105, 1.0 / 945, 1.0 / 10395, 1.0 / 135135, 1.0 / 2027025,
+		1.0 / 34459425, 1.0 / 654729075, 1.0 / 13749310575.0, 1.0 / 316234143225.0,
+		1.0 / 7905853580625.0, 1.0 / 213458046676875.0, 1.0 / 6190283353629375.0, 1.0 / 191898783962510625.0,
+	};
+	double y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
+	/* Estrin: four short chains */
+	double p0 = (c[0] + c[1] * y) + (c[2] + c[3] * y) * y2 + ((c[4] + c[5] * y) + (c[6] + c[7] * y) * y2) * y4;
+	double p1 = (c[8] + c[9] * y) + (c[10] + c[11] * y) * y2 + ((c[12] + c[13] * y) + (c[14] + c[15] * y) * y2) * y4;
+	return p0 + p1 * y8;
+}
+
+/*
+ * Near the money above the inflection point, d1 = h + t in (0, 1) and
+ * d2 = h - t in (-1, 0): N(d) = (1 + erf(d/sqrt 2))/2 gives
+ * b = sinh(x/2) + e^q (d1 S(d1^2) - d2 S(d2^2)) / sqrt(2 pi), since
+ * e^{+-x/2} e^{-d^2/2} = e^q.  Both terms of m are positive, and
+ * sinh(x/2) <= 0 takes off less than the complement form does here.
+ */
+static inline TD_BLACK_INLINE void td_black_erf_near(double x, double h, double t, td_black *v)
+{
+	double d1 = h + t, d2 = h - t;
+	v->m = 0.39894228040143267794 * (d1 * td_black_erf_series(d1 * d1) - d2 * td_black_erf_series(d2 * d2));
+	v->z = 0.5 * td_black_two_sinh(0.5 * x);
+}
 
 /*
  * q = -(h^2 + t^2)/2 as the double-double q + *lo, for t = s/2, h = x/s as
@@ -260,15 +354,6 @@ static inline double td_black_exp(double q, double qlo)
 /* b(x, s) of the out-of-the-money call, x <= 0, s > 0 finite, bmax = e^{x/2}. */
 double td_black_otm(double x, double s, double bmax);
 
-/* 2 sinh(y) for |y| <= 1/4, by its Taylor series: as accurate as expm1 there, without a library call. */
-static inline TD_BLACK_INLINE double td_black_two_sinh(double y)
-{
-	double z = y * y;
-	/* the first term left out, y^17/17!, is below 1e-24 of the result for |y| <= 1/4 */
-	double p = 1.0 / 6 + z * (1.0 / 120 + z * (1.0 / 5040 + z * (1.0 / 362880 + z * (1.0 / 39916800 +
-		   z * (1.0 / 6227020800.0 + z * (1.0 / 1307674368000.0))))));
-	return 2.0 * (y + y * z * p);
-}
 
 /* e^{y/2} - e^{-y/2} = 2 sinh(y/2) for y >= 0, the normalised intrinsic value, without cancellation near 0. */
 double td_black_intrinsic(double y);
