@@ -93,8 +93,12 @@ static inline TD_BLACK_INLINE double norm_cdf_neg(double z, double *density)
 	return 0.5 * g * td_black_erfcx(z * INV_SQRT2);
 }
 
-/* Phi^{-1}(p) for 0 < p <= 0.5 given lp = ln p (Acklam's approximation, ~1e-9 relative). */
-static inline TD_BLACK_INLINE double norm_inv_low_log(double lp)
+/*
+ * Phi^{-1}(p) = num / *den for 0 < p <= 0.5 given lp = ln p (Acklam's
+ * approximation, ~1e-9 relative), as a ratio so that the caller folds its
+ * own division into one: the guess is a chain of dependent operations.
+ */
+static inline TD_BLACK_INLINE double norm_inv_low_log(double lp, double *den)
 {
 	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
 				    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 };
@@ -106,12 +110,12 @@ static inline TD_BLACK_INLINE double norm_inv_low_log(double lp)
 				    3.754408661907416e+00 };
 	if (lp < -3.719339664619971) {   /* p < 0.02425 */
 		double q = sqrt(-2.0 * lp);
-		return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-		       ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+		*den = (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0;
+		return ((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5];
 	}
 	double q = td_black_expd(lp) - 0.5, r = q * q;
-	return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-	       (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+	*den = ((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0;
+	return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q;
 }
 
 /* ---- the normalised price of an out-of-the-money call ------------------ */
@@ -261,14 +265,15 @@ static inline TD_BLACK_INLINE double iv_otm(double beta, double x, double bmax)
 {
 	double ax = -x;
 	double sc = sqrt(2.0 * ax);
-	double vc = INV_SQRT_2PI * bmax;   /* at s_c, h = -t so (h^2 + t^2)/2 = |x|/2 */
+	/* 1/b'(s_c) (at s_c, h = -t so (h^2 + t^2)/2 = |x|/2), while b_c is still being computed: no division after it */
+	double ivc = SQRT_2PI / bmax;
 	double bc = black_at_inflection(ax, bmax);
 	double s, lo, hi;
 	enum objective obj;
 	bval v;
 
 	if (beta < bc) {
-		double sl = sc - bc / vc;
+		double sl = sc - bc * ivc;
 		double bl = 0, vl = 0;
 		if (sl > 0) {
 			black_otm(x, sl, 1.0 / sl, bmax, 0, &v);
@@ -278,28 +283,28 @@ static inline TD_BLACK_INLINE double iv_otm(double beta, double x, double bmax)
 		if (beta < bl) {
 			/* f(beta) = f_l(s(beta)): slope 1 at 0, and value, slope, curvature of the map at b_l */
 			double f1, f2, fl = lower_map(ax, sl, &f1, &f2);
-			double dr = f1 / vl, d2 = (f2 - f1 * curvature(ax, sl)) / (vl * vl);
+			double ivl = 1.0 / vl, dr = f1 * ivl, d2 = (f2 - f1 * curvature(ax, sl)) * ivl * ivl;
 			double r = rational_cubic_r(bl, 1.0, dr, fl / bl, d2, 0);
 			double f = rational_cubic(beta, 0.0, bl, 0.0, fl, 1.0, dr, r);
 			double lp = log(3.0 * SQRT3 * f / (TWO_PI * ax)) / 3.0;   /* ln Phi(-z) */
-			double z = lp < -0.6931471805599453 ? -norm_inv_low_log(lp) : NAN;
-			s = ax / (SQRT3 * z);
+			double den, num = norm_inv_low_log(lp, &den);   /* z = -num/den, s = ax/(sqrt3 z) */
+			s = lp < -0.6931471805599453 ? -ax * den / (SQRT3 * num) : NAN;
 			lo = 0;
 			hi = sl;
 			obj = OBJ_LOWER;
 		} else {
-			double dl = 1.0 / vl, dr = 1.0 / vc, delta = (sc - sl) / (bc - bl);
+			double dl = 1.0 / vl, dr = ivc, delta = (sc - sl) / (bc - bl);
 			s = rational_cubic(beta, bl, bc, sl, sc, dl, dr, rational_cubic_r(bc - bl, dl, dr, delta, 0.0, 0));
 			lo = sl;
 			hi = sc;
 			obj = OBJ_MIDDLE;
 		}
 	} else {
-		double su = sc + (bmax - bc) / vc;
+		double su = sc + (bmax - bc) * ivc;
 		black_otm(x, su, 1.0 / su, bmax, 0, &v);
 		double bu = v.b, vu = v.vega;
 		if (beta <= bu) {
-			double dl = 1.0 / vc, dr = 1.0 / vu, delta = (su - sc) / (bu - bc);
+			double dl = ivc, dr = 1.0 / vu, delta = (su - sc) / (bu - bc);
 			s = rational_cubic(beta, bc, bu, sc, su, dl, dr, rational_cubic_r(bu - bc, dl, dr, delta, 0.0, 1));
 			lo = sc;
 			hi = su;
@@ -311,7 +316,10 @@ static inline TD_BLACK_INLINE double iv_otm(double beta, double x, double bmax)
 			double dl = f1 / vu, dr = -0.5, d2 = (f2 - f1 * curvature(ax, su)) / (vu * vu);
 			double r = rational_cubic_r(bmax - bu, dl, dr, -fu / (bmax - bu), d2, 1);
 			double f = rational_cubic(beta, bu, bmax, fu, 0.0, dl, dr, r);
-			s = f > 0 && f < 0.5 ? -2.0 * norm_inv_low_log(log(f)) : NAN;
+			double den = 1.0, num = NAN;
+			if (f > 0 && f < 0.5)
+				num = norm_inv_low_log(log(f), &den);
+			s = -2.0 * num / den;
 			lo = su;
 			hi = INFINITY;
 			obj = OBJ_UPPER;
