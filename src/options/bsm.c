@@ -33,9 +33,9 @@
  * on fused multiply-adds throughout.  The choices a chain in any order
  * makes unpredictable (in or out of the money, near or far, the low part
  * of the exponent, Black-76 or not) compute both sides and select.
- * tests/bench/bench_bsm.c: best rounds about 100-107 ns with the Greeks
- * and 76-79 ns for the price on the development VM, against 131-133 and
- * 98-113 ns before (interleaved runs).
+ * tests/bench/bench_bsm.c: best rounds 98-99 ns with the Greeks and
+ * 72-75 ns for the price on the development VM in a quiet hour, against
+ * 125 and 98 ns before (interleaved runs); doc/options.md has the medians.
  *
  * Degenerate inputs never give NaN: see bsm.h.  The general formulas are
  * used whenever they give finite results; when T or sigma sqrt(T) is so
