@@ -138,10 +138,10 @@ wait_for '^\$' 5
 keys "$BIN --seed 1 --speed 50" Enter
 wait_for 'Watchlist' 10
 keys C-z
-wait_for 'Stopped' 5 && ! screen | grep -q 'Watchlist'
+eventually 10 "screen | grep -q 'Stopped' && ! screen | grep -q 'Watchlist'"
 s1=$?
 keys fg Enter
-eventually 5 "screen | head -n 1 | grep -q '^┌ Watchlist' && screen | tail -n 1 | grep -q 'sim x50 ok'"
+eventually 10 "screen | head -n 1 | grep -q '^┌ Watchlist' && screen | tail -n 1 | grep -q 'sim x50 ok'"
 s2=$?
 [ $s1 -eq 0 ] && [ $s2 -eq 0 ]
 ok $? "Ctrl-Z suspends to the shell and fg redraws the workstation" "$(screen)"
