@@ -431,7 +431,7 @@ TD_BLACK_CLONES int td_iv(const td_opt *o, double price, double *sigma, const ch
 	if (!isfinite(price) || price < 0)
 		return fail(why, "price not finite or negative");
 
-	double disc = td_black_expd(-o->r * o->T);   /* as bsm.c discounts: the pricer and these bounds agree to the bit */
+	double disc = td_black_expd(-o->r * o->T);   /* the inline exp bsm.c discounts with: the bounds are the pricer's A and B */
 	double x = log_ratio(o->S, o->K), fd, kd = o->K * disc;   /* fd, kd: the discounted forward and strike */
 	if (o->model == TD_MODEL_BSM) {
 		x += (o->r - o->q) * o->T;
