@@ -219,24 +219,11 @@ TD_BLACK_COLD double td_black_mills_asym(double h, double t);
  * x^2/4; a[i][j] and b[i][j] are the exact coefficients of tau^i xi^j.
  * A and B do not wait for Y(h), which keeps the latency low.
  */
+extern const double td_black_taylor_a[6][6], td_black_taylor_b[6][6];
+
 static inline TD_BLACK_INLINE double td_black_mills_taylor(double h, double t)
 {
-	static const double a[6][6] = {
-		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
-		{ 1.0 / 3, 3.0 / 40, 1.0 / 252, 1.0 / 10368, 1.0 / 739200 },
-		{ 1.0 / 15, 29.0 / 1680, 23.0 / 24192, 67.0 / 2851200 },
-		{ 1.0 / 105, 65.0 / 24192, 29.0 / 190080 },
-		{ 1.0 / 945, 281.0 / 887040 },
-		{ 1.0 / 10395 },
-	};
-	static const double b[6][6] = {
-		{ 1.0, 1.0 / 6, 1.0 / 120, 1.0 / 5040, 1.0 / 362880, 1.0 / 39916800 },
-		{ 1.0 / 2, 1.0 / 12, 1.0 / 240, 1.0 / 10080, 1.0 / 725760 },
-		{ 1.0 / 8, 1.0 / 48, 1.0 / 960, 1.0 / 40320 },
-		{ 1.0 / 48, 1.0 / 288, 1.0 / 5760 },
-		{ 1.0 / 384, 1.0 / 2304 },
-		{ 1.0 / 3840 },
-	};
+	const double (*a)[6] = td_black_taylor_a, (*b)[6] = td_black_taylor_b;
 	double y0 = 1.25331413731550025121 * td_black_erfcx(-h * 0.70710678118654752440);
 	double tau = t * t, ht = h * t, xi = ht * ht;
 	/* the polynomial in xi for each power of tau, then Horner in tau (written out: no loops to unroll) */
@@ -257,14 +244,13 @@ static inline TD_BLACK_INLINE double td_black_mills_taylor(double h, double t)
 /*
  * S(y) = sum_n y^n / (2n+1)!!, so that erf(d/sqrt 2) = sqrt(2/pi) d e^{-d^2/2} S(d^2):
  * for 0 <= y < 1 the first term left out, y^16/33!!, is below 1e-18.
+ * td_black_erf_c[n] = 1/(2n+1)!!.
  */
+extern const double td_black_erf_c[16];
+
 static inline TD_BLACK_INLINE double td_black_erf_series(double y)
 {
-	static const double c[16] = {
-		1.0, 1.0 / 3, 1.0 / 15, 1.0 / 105, 1.0 / 945, 1.0 / 10395, 1.0 / 135135, 1.0 / 2027025,
-		1.0 / 34459425, 1.0 / 654729075, 1.0 / 13749310575.0, 1.0 / 316234143225.0,
-		1.0 / 7905853580625.0, 1.0 / 213458046676875.0, 1.0 / 6190283353629375.0, 1.0 / 191898783962510625.0,
-	};
+	const double *c = td_black_erf_c;
 	double y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
 	/* Estrin: four short chains */
 	double p0 = (c[0] + c[1] * y) + (c[2] + c[3] * y) * y2 + ((c[4] + c[5] * y) + (c[6] + c[7] * y) * y2) * y4;
