@@ -181,6 +181,14 @@ static inline TD_BLACK_INLINE double td_black_log_ratio(double a, double b)
 	return log(m) + ((a - p) - td_black_prod_err(m, b, p)) / a;
 }
 
+/*
+ * Acklam's rational approximation of the inverse normal CDF (published
+ * coefficients), for the solvers' initial guess (iv.c, iv_many.c): rows
+ * a, b (central region, numerator and denominator) and c, d (tails), each
+ * highest power first, zero-padded.
+ */
+extern const double td_black_acklam[4][6];
+
 /* b(x, s) in parts, from td_black_parts. */
 typedef struct td_black {
 	double h, t;     /* x/s and s/2 */

@@ -63,6 +63,20 @@ TD_V4_FN td_v4 v4_sqrt(td_v4 a) { return _mm256_sqrt_pd(a); }
 TD_V4_FN int v4_any(td_v4 m) { return _mm256_movemask_pd(m) != 0; }
 TD_V4_FN int v4_mask(td_v4 m) { return _mm256_movemask_pd(m); }
 
+/*
+ * f (libm's log, log1p or expm1) lane by lane, for the lanes set in mask
+ * (the others 0): more accurate than a vector version at hand, and lanes
+ * that do not need it skip the call.
+ */
+TD_V4_FN td_v4 v4_lanes(double (*f)(double), td_v4 a, int mask)
+{
+	double v[4];
+	_mm256_storeu_pd(v, a);
+	for (int l = 0; l < 4; l++)
+		v[l] = mask & (1 << l) ? f(v[l]) : 0.0;
+	return _mm256_loadu_pd(v);
+}
+
 /* rows a0..a3 (one per lane) into columns c[0..3] */
 TD_V4_FN void v4_transpose(td_v4 a0, td_v4 a1, td_v4 a2, td_v4 a3, td_v4 *c)
 {

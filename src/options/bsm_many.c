@@ -77,14 +77,10 @@ TD_V4_FN void load(const td_opt *o, struct lanes *L)
 	L->q = v4_sel(ok, q, zero);
 	L->sigma = v4_sel(ok, sigma, v4(0.2));
 	td_v4 m = L->U / L->K;
-	double mv[4], lm[4];
-	_mm256_storeu_pd(mv, m);
-	for (int l = 0; l < 4; l++)
-		lm[l] = log(mv[l]);
 	/* a/b = m (1 + (a - m b)/(m b)); a - m b is exact, the product's error by a fused multiply-add */
 	td_v4 p = m * L->K, corr = ((L->U - p) - v4_fms(m, L->K, p)) / L->U;
 	td_v4 near = v4_and(v4_and(v4_lt(v4(0.5), m), v4_lt(m, v4(2.0))), v4_lt(L->K, v4(1e300)));
-	L->x0 = _mm256_loadu_pd(lm) + v4_and(near, corr);
+	L->x0 = v4_lanes(log, m, 0xf) + v4_and(near, corr);
 }
 
 /* Price and Greeks in option.h's units, one vector per field. */

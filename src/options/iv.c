@@ -100,14 +100,7 @@ static inline TD_BLACK_INLINE double norm_cdf_neg(double z, double *density)
  */
 static inline TD_BLACK_INLINE double norm_inv_low_log(double lp, double *den)
 {
-	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-				    1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 };
-	static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-				    6.680131188771972e+01, -1.328068155288572e+01 };
-	static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-				    -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00 };
-	static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-				    3.754408661907416e+00 };
+	const double *a = td_black_acklam[0], *b = td_black_acklam[1], *c = td_black_acklam[2], *d = td_black_acklam[3];
 	if (lp < -3.719339664619971) {   /* p < 0.02425 */
 		double q = sqrt(-2.0 * lp);
 		*den = (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0;

@@ -1,7 +1,9 @@
 /*
  * Implied volatility speed: td_iv on 1 million options from a realistic
  * chain mix, in 16 rounds of 64k (the best and the median round, bench.h
- * says why), then the worst repricing error seen.  The options cycle through
+ * says why), the same through the batch entry point a chain uses
+ * (td_iv_many, 512 options a call), then the worst repricing error seen
+ * by either.  The options cycle through
  * a 64k set held in memory (4 MB), so the figure is the solver's cost.
  *
  * The mix: BSM on a spot of 100 (r = 4 %, q = 1.5 %) and Black-76 on a
@@ -81,7 +83,67 @@ static void iv_fill(struct iv_case *c)
 	}
 }
 
-/* Print ns per IV over the mix and the worst relative repricing error. */
+#define MANY_CHUNK 512   /* options per td_iv_many call; divides IV_SET */
+
+/* ns per IV of one round over the set, one td_iv call per option or (many) td_iv_many by chunks; *sum gathers the vols. */
+static double iv_round(const struct iv_case *c, int many, double *sum, long *fails)
+{
+	static td_opt o[MANY_CHUNK];
+	static double price[MANY_CHUNK], sig[MANY_CHUNK];
+	static int rc[MANY_CHUNK];
+	double t0 = td_bench_seconds();
+	for (int i = 0; i < IV_SET; i += MANY_CHUNK) {
+		if (many) {
+			for (int k = 0; k < MANY_CHUNK; k++) {
+				o[k] = c[i + k].o;
+				price[k] = c[i + k].price;
+			}
+			*fails += (long)td_iv_many(o, price, sig, rc, NULL, MANY_CHUNK);
+		} else {
+			for (int k = 0; k < MANY_CHUNK; k++)
+				rc[k] = td_iv(&c[i + k].o, c[i + k].price, &sig[k], NULL);
+			for (int k = 0; k < MANY_CHUNK; k++)
+				*fails += rc[k] != 0;
+		}
+		for (int k = 0; k < MANY_CHUNK; k++)
+			*sum += rc[k] == 0 ? sig[k] : 0;
+	}
+	return (td_bench_seconds() - t0) * 1e9 / IV_SET;
+}
+
+/* The worst relative repricing error over the set, and how far the vol was off there. */
+static double worst_error(const struct iv_case *c, int many, double *worst_sig)
+{
+	static td_opt o[IV_SET];
+	static double price[IV_SET], sig[IV_SET];
+	static int rc[IV_SET];
+	for (int i = 0; i < IV_SET; i++) {
+		o[i] = c[i].o;
+		price[i] = c[i].price;
+	}
+	if (many) {
+		td_iv_many(o, price, sig, rc, NULL, IV_SET);
+	} else {
+		for (int i = 0; i < IV_SET; i++)
+			rc[i] = td_iv(&o[i], price[i], &sig[i], NULL);
+	}
+	double worst = 0;
+	*worst_sig = 0;
+	for (int i = 0; i < IV_SET; i++) {
+		if (rc[i] != 0)
+			continue;
+		td_opt r = o[i];
+		r.sigma = sig[i];
+		double err = fabs(iv_price(&r) / price[i] - 1.0);
+		if (err > worst) {
+			worst = err;
+			*worst_sig = fabs(sig[i] / o[i].sigma - 1.0);
+		}
+	}
+	return worst;
+}
+
+/* Print ns per IV over the mix, one call per option and in batches, and the worst relative repricing error. */
 void td_bench_iv(void)
 {
 	struct iv_case *c = malloc(IV_SET * sizeof(*c));
@@ -90,34 +152,18 @@ void td_bench_iv(void)
 		return;
 	}
 	iv_fill(c);
-	double sum = 0, ns[IV_PASSES];
-	long fails = 0;
-	for (int pass = 0; pass < IV_PASSES; pass++) {
-		double t0 = td_bench_seconds();
-		for (int i = 0; i < IV_SET; i++) {
-			double sig;
-			if (td_iv(&c[i].o, c[i].price, &sig, NULL) == 0)
-				sum += sig;
-			else
-				fails++;
-		}
-		ns[pass] = (td_bench_seconds() - t0) * 1e9 / IV_SET;
+	static const char *what[] = { "td_iv", "batch (td_iv_many)" };
+	for (int many = 0; many < 2; many++) {
+		double sum = 0, ns[IV_PASSES];
+		long fails = 0;
+		for (int pass = 0; pass < IV_PASSES; pass++)
+			ns[pass] = iv_round(c, many, &sum, &fails);
+		long n = (long)IV_PASSES * IV_SET;
+		double best, median = td_bench_median(ns, IV_PASSES, &best), worst_sig;
+		double worst = worst_error(c, many, &worst_sig);
+		printf("iv: %s, %ld implied vols in %d rounds of %d: best %.1f ns/iv, median %.1f (target < 300; %ld failed, checksum %.6f)\n",
+		       what[many], n, IV_PASSES, IV_SET, best, median, fails, sum / (double)n);
+		printf("iv: %s, worst repricing error %.2e relative (vol off by %.2e relative there)\n", what[many], worst, worst_sig);
 	}
-	long n = (long)IV_PASSES * IV_SET;
-	double best, median = td_bench_median(ns, IV_PASSES, &best);
-	double worst = 0, worst_sig = 0;
-	for (int i = 0; i < IV_SET; i++) {
-		td_opt o = c[i].o;
-		if (td_iv(&c[i].o, c[i].price, &o.sigma, NULL) < 0)
-			continue;
-		double err = fabs(iv_price(&o) / c[i].price - 1.0);
-		if (err > worst) {
-			worst = err;
-			worst_sig = fabs(o.sigma / c[i].o.sigma - 1.0);
-		}
-	}
-	printf("iv: %ld implied vols in %d rounds of %d: best %.1f ns/iv, median %.1f (target < 300; %ld failed, checksum %.6f)\n",
-	       n, IV_PASSES, IV_SET, best, median, fails, sum / (double)n);
-	printf("iv: worst repricing error %.2e relative (vol off by %.2e relative there)\n", worst, worst_sig);
 	free(c);
 }

@@ -6,6 +6,10 @@
  * the no-arbitrage interval, at intrinsic value, not finite, bad contracts,
  * each with its reason.  No expected value here comes from the code under
  * test.
+ *
+ * Every test runs twice: through td_iv, then through the batch entry point
+ * td_iv_many with the option in each lane in turn of a block of four whose
+ * other lanes take other branches of the solver (iv_of).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +19,44 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "options/iv.h"
+
+static int use_many;   /* the second run: through td_iv_many */
+
+/*
+ * td_iv(o, price, sigma, why), or in the second run td_iv_many with o in
+ * lane (calls mod 4) of four options whose others land on other branches
+ * (near the money, far out of the money with a day to go, a Black-76 put in
+ * the money, a long-dated put); *sigma is left alone on failure either way.
+ */
+static int iv_of(const td_opt *o, double price, double *sigma, const char **why)
+{
+	if (!use_many)
+		return td_iv(o, price, sigma, why);
+	static unsigned calls;
+	td_opt in[4] = {
+		{ .right = TD_CALL, .model = TD_MODEL_BSM, .S = 100, .K = 100, .T = 0.5, .r = 0.03, .q = 0.01 },
+		{ .right = TD_CALL, .model = TD_MODEL_BSM, .S = 100, .K = 130, .T = 0.02, .r = 0.03, .q = 0.01 },
+		{ .right = TD_PUT, .model = TD_MODEL_BLACK76, .S = 50, .K = 60, .T = 0.1, .r = 0.02 },
+		{ .right = TD_PUT, .model = TD_MODEL_BSM, .S = 100, .K = 70, .T = 2, .r = 0.03, .q = 0.01 },
+	};
+	double p[4] = { 6.0, 0.001, 10.5, 1.5 }, sig[4];
+	const char *reasons[4];
+	int rc[4];
+	unsigned lane = calls++ % 4;
+	in[lane] = *o;
+	p[lane] = price;
+	sig[lane] = *sigma;
+	size_t failed = td_iv_many(in, p, sig, rc, why ? reasons : NULL, 4);
+	assert_int_equal(failed, rc[lane] != 0);
+	*sigma = sig[lane];
+	if (why && rc[lane] != 0)
+		*why = reasons[lane];
+	return rc[lane];
+}
 
 /* ---- the reference: Black in long double ----------------------------------- */
 
@@ -119,7 +158,7 @@ static void round_trip(td_opt o, double sigma, struct tally *t)
 	double p = (double)r.price;
 	double got = -1;
 	const char *why = NULL;
-	int rc = td_iv(&o, p, &got, &why);
+	int rc = iv_of(&o, p, &got, &why);
 	t->cases++;
 	if (!(p >= DBL_MIN)) {
 		/* the price underflows a double: nothing to identify; a zero must be refused */
@@ -236,11 +275,11 @@ static void test_tiny_prices(void **state)
 			double s = f * fabs(xs[i]) / sqrt(2 * 690.0);
 			td_opt o = { .right = TD_CALL, .model = TD_MODEL_BLACK76, .S = 1, .K = exp(-xs[i]), .T = 1 };
 			struct ref r = ref_black(&o, s);
-			double p = (double)r.price, got;
+			double p = (double)r.price, got = 0;
 			const char *why;
 			if (!(p >= DBL_MIN))
 				continue;
-			if (td_iv(&o, p, &got, &why) != 0)
+			if (iv_of(&o, p, &got, &why) != 0)
 				fail_msg("no IV for a price of %g: %s", p, why);
 			double err = (double)fabsl(ref_black(&o, got).price / p - 1);
 			if (err > PRICE_TOL || fabs(got / s - 1) > 1e-12)
@@ -259,12 +298,12 @@ static void expect_no_iv(const td_opt *o, double price, const char *reason)
 {
 	double sigma = 1234.5;
 	const char *why = NULL;
-	assert_int_equal(td_iv(o, price, &sigma, &why), -1);
+	assert_int_equal(iv_of(o, price, &sigma, &why), -1);
 	assert_non_null(why);
 	if (strcmp(why, reason) != 0)
 		fail_msg("price %.17g: got '%s', want '%s'", price, why, reason);
 	assert_true(sigma == 1234.5);
-	assert_int_equal(td_iv(o, price, &sigma, NULL), -1);   /* why may be NULL */
+	assert_int_equal(iv_of(o, price, &sigma, NULL), -1);   /* why may be NULL */
 }
 
 static void test_edges_bounds(void **state)
@@ -292,11 +331,11 @@ static void test_edges_bounds(void **state)
 	b.right = TD_PUT;
 	expect_no_iv(&b, kd, "price at or above the upper bound (the discounted strike for a put)");
 	/* just inside the bounds there is an IV, and a large one near the top */
-	double sigma;
-	assert_int_equal(td_iv(&b, kd * (1 - 1e-6), &sigma, NULL), 0);
+	double sigma = 0;
+	assert_int_equal(iv_of(&b, kd * (1 - 1e-6), &sigma, NULL), 0);
 	assert_true(sigma > 5);
 	b.right = TD_CALL;
-	assert_int_equal(td_iv(&b, (sd - kd) * (1 + 1e-6), &sigma, NULL), 0);
+	assert_int_equal(iv_of(&b, (sd - kd) * (1 + 1e-6), &sigma, NULL), 0);
 	assert_true(sigma > 0 && sigma < 0.1);
 }
 
@@ -333,12 +372,12 @@ static void test_edges_inputs(void **state)
 	m.S = 1e-300;
 	m.K = 1e300;   /* ln(F/K) = -1381: beyond |x| <= 700 */
 	expect_no_iv(&m, 5e-301, "moneyness or discounting out of range");
-	double sigma;
+	double sigma = 0;
 	assert_int_equal(td_iv(NULL, 5.0, &sigma, NULL), -1);
 	assert_int_equal(td_iv(&o, 5.0, NULL, NULL), -1);
 	/* o->sigma is ignored */
 	o.sigma = NAN;
-	assert_int_equal(td_iv(&o, 5.0, &sigma, NULL), 0);
+	assert_int_equal(iv_of(&o, 5.0, &sigma, NULL), 0);
 }
 
 /* ---- the normalised entry points ------------------------------------------------ */
@@ -403,6 +442,69 @@ static void test_normalised_price(void **state)
 	assert_true(td_iv_black_normalised(-1, 0, 1) == 0);
 }
 
+/*
+ * The batch over a long mixed array (every branch of the solver, expiries
+ * from minutes to years, prices outside the bounds and bad contracts among
+ * good ones, a length that is not a multiple of four) gives each option
+ * what td_iv gives it alone: the same return code and reason, and a vol
+ * that reprices to 1e-12 (the reference in long double) and is td_iv's to
+ * 1e-12 relative wherever the price pins the vol down.  Deep in the money
+ * the two may differ by more: there the time value is a sliver of the price
+ * and an ulp of the intrinsic value moves the vol, for either.
+ */
+static void test_many_matches_single(void **state)
+{
+	(void)state;
+	enum { N = 4099 };
+	static td_opt o[N];
+	static double price[N], many[N];
+	static int rc[N];
+	static const char *why[N];
+	uint64_t st = 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < N; i++) {
+		double u[6];
+		for (int k = 0; k < 6; k++) {
+			st ^= st << 13;
+			st ^= st >> 7;
+			st ^= st << 17;
+			u[k] = (double)(st >> 11) / 9007199254740992.0;
+		}
+		o[i] = (td_opt){ .right = u[0] < 0.5 ? TD_CALL : TD_PUT, .model = u[1] < 0.7 ? TD_MODEL_BSM : TD_MODEL_BLACK76,
+				 .S = 100, .K = 100 * exp(4 * (u[2] - 0.5)), .T = exp(log(1e-5) + u[3] * log(1e6)), .r = 0.03,
+				 .q = 0.01 };
+		double sigma = exp(log(0.02) + u[4] * log(250.0));
+		price[i] = (double)ref_black(&o[i], sigma).price * (u[5] < 0.05 ? 3 * u[5] / 0.05 : 1);
+		if (!(price[i] >= DBL_MIN))
+			price[i] = 1e-3 * o[i].S;   /* a subnormal price pins nothing down (see round_trip) */
+		if (i % 89 == 0)
+			o[i].T = -1;   /* refused */
+		if (i % 97 == 0)
+			price[i] = NAN;
+		many[i] = -1;
+	}
+	size_t failed = td_iv_many(o, price, many, rc, why, N), want_failed = 0;
+	for (int i = 0; i < N; i++) {
+		double one = -1;
+		const char *reason = NULL;
+		int code = td_iv(&o[i], price[i], &one, &reason);
+		want_failed += code != 0;
+		assert_int_equal(rc[i], code);
+		if (code != 0) {
+			assert_string_equal(why[i], reason);
+			assert_true(many[i] == -1);
+			continue;
+		}
+		/* the batch's vol reprices as td_iv's does, and is td_iv's where the price pins the vol down */
+		struct ref r = ref_black(&o[i], many[i]);
+		double err = (double)fabsl(r.price / price[i] - 1), cond = (double)(r.price / (many[i] * r.vega));
+		if (!(err <= PRICE_TOL) || (cond <= VOL_COND && !(fabs(many[i] / one - 1) <= 1e-12)))
+			fail_msg("option %d (K=%g T=%g price %.17g): vol %.17g reprices %.3g off, td_iv %.17g", i, o[i].K,
+				 o[i].T, price[i], many[i], err, one);
+	}
+	assert_int_equal(failed, want_failed);
+	assert_true(want_failed > 100 && want_failed < N - 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +518,9 @@ int main(void)
 		cmocka_unit_test(test_normalised_atm),
 		cmocka_unit_test(test_normalised_edges),
 		cmocka_unit_test(test_normalised_price),
+		cmocka_unit_test(test_many_matches_single),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("td_iv", tests, NULL, NULL);
+	use_many = 1;
+	return failed + cmocka_run_group_tests_name("td_iv_many", tests, NULL, NULL);
 }
