@@ -119,24 +119,54 @@ static void quote(synth *sy, td_chain_contract *q, double S)
 	}
 }
 
-/* IV from the mid, Greeks at that IV, then the statistics: seconds, and the contracts without an IV. */
-static double full_recompute(td_chain *ch, const synth *sy, td_chain_contract *q, const td_chain_params *p,
-			     double S, size_t *no_iv)
+/* The pricing of a full recompute one call per contract (td_iv, td_bsm_greeks); the contracts without an IV. */
+static size_t price_each(const synth *sy, td_chain_contract *q, double S)
 {
-	double t0 = td_bench_seconds();
-	*no_iv = 0;
+	size_t no_iv = 0;
 	for (size_t i = 0; i < N; i++) {
 		td_opt o = as_option(sy, i, S);
 		td_greeks g;
 		if (td_iv(&o, 0.5 * (q[i].bid + q[i].ask), &o.sigma, NULL) != 0 || td_bsm_greeks(&o, &g) != 0) {
 			q[i].iv = q[i].delta = q[i].gamma = NAN;
-			(*no_iv)++;
+			no_iv++;
 			continue;
 		}
 		q[i].iv = o.sigma;
 		q[i].delta = g.delta;
 		q[i].gamma = g.gamma;
 	}
+	return no_iv;
+}
+
+/* The same through td_iv_many and td_bsm_greeks_many, as the chain pane prices (src/engine/optchain.c). */
+static size_t price_many(const synth *sy, td_chain_contract *q, double S)
+{
+	static td_opt o[N];
+	static double mid[N], sigma[N];
+	static int rc[N];
+	static td_greeks g[N];
+	for (size_t i = 0; i < N; i++) {
+		o[i] = as_option(sy, i, S);
+		mid[i] = 0.5 * (q[i].bid + q[i].ask);
+	}
+	td_iv_many(o, mid, sigma, rc, NULL, N);
+	for (size_t i = 0; i < N; i++)
+		o[i].sigma = rc[i] == 0 ? sigma[i] : NAN;   /* NaN: td_bsm_greeks_many refuses the lane */
+	size_t no_iv = td_bsm_greeks_many(o, g, rc, N);
+	for (size_t i = 0; i < N; i++) {
+		q[i].iv = rc[i] == 0 ? o[i].sigma : NAN;
+		q[i].delta = rc[i] == 0 ? g[i].delta : NAN;
+		q[i].gamma = rc[i] == 0 ? g[i].gamma : NAN;
+	}
+	return no_iv;
+}
+
+/* IV from the mid, Greeks at that IV, then the statistics: seconds, and the contracts without an IV. */
+static double full_recompute(td_chain *ch, const synth *sy, td_chain_contract *q, const td_chain_params *p,
+			     double S, int many, size_t *no_iv)
+{
+	double t0 = td_bench_seconds();
+	*no_iv = many ? price_many(sy, q, S) : price_each(sy, q, S);
 	if (td_chain_stats(ch, q, N, p) != 0) {
 		printf("chain: %s\n", td_chain_error(ch));
 		return NAN;
@@ -144,20 +174,22 @@ static double full_recompute(td_chain *ch, const synth *sy, td_chain_contract *q
 	return td_bench_seconds() - t0;
 }
 
-/* Mean and fastest of reps full recomputes, printed. */
-static void timed_full(td_chain *ch, synth *sy, td_chain_contract *q, const td_chain_params *p, double S, int reps)
+/* Mean and fastest of reps full recomputes, printed, by batch (many) or by call. */
+static void timed_full(td_chain *ch, synth *sy, td_chain_contract *q, const td_chain_params *p, double S, int many,
+		       int reps)
 {
 	quote(sy, q, S);
 	double sum = 0, best = 1e9;
 	size_t no_iv = 0;
 	for (int k = 0; k < reps; k++) {
-		double dt = full_recompute(ch, sy, q, p, S, &no_iv);
+		double dt = full_recompute(ch, sy, q, p, S, many, &no_iv);
 		sum += dt;
 		best = dt < best ? dt : best;
 	}
-	printf("chain full recompute (%d contracts: td_iv from the mid, td_bsm_greeks, stats without zero-gamma): "
+	printf("chain full recompute (%d contracts: %s from the mid, %s, stats without zero-gamma): "
 	       "%.0f us (fastest %.0f us, target < 5000; %zu without an IV)\n",
-	       N, sum / reps * 1e6, best * 1e6, no_iv);
+	       N, many ? "td_iv_many" : "td_iv", many ? "td_bsm_greeks_many" : "td_bsm_greeks", sum / reps * 1e6,
+	       best * 1e6, no_iv);
 }
 
 void td_bench_chain(void)
@@ -183,7 +215,8 @@ void td_bench_chain(void)
 	       EXPIRIES, mean * 1e6, best * 1e6);
 	mean = timed(ch, shuf, &p, 200, &best);
 	printf("chain stats (shuffled input, no zero-gamma): %.0f us (fastest %.0f us)\n", mean * 1e6, best * 1e6);
-	timed_full(ch, sy, shuf, &p, S, 20);
+	timed_full(ch, sy, shuf, &p, S, 1, 20);
+	timed_full(ch, sy, shuf, &p, S, 0, 20);
 
 	p.gamma_at = bsm_gamma_at;
 	p.gamma_ctx = sy;
