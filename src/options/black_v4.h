@@ -19,8 +19,10 @@
  * Built only for x86-64 with gcc or clang (TD_V4), with the functions
  * compiled for AVX2 and FMA by attribute, so the rest of the build stays on
  * the baseline; callers check the CPU at run time (td_v4_usable).  The
- * file-level -ffp-contract of ISO C mode is off: the exact-error formulas
- * below spell out their fused operations.
+ * exact-error formulas below spell out their fused operations and keep each
+ * product that must stay rounded in its own statement: gcc in ISO C mode
+ * fuses nothing by itself, clang (-ffp-contract=on) only within one
+ * expression, so the formulas hold under both.
  */
 #ifndef TD_BLACK_V4_H
 #define TD_BLACK_V4_H
